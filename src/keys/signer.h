@@ -1,0 +1,134 @@
+#ifndef INKAN_KEYS_SIGNER_H
+#define INKAN_KEYS_SIGNER_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * The signer: a separate process that alone holds CA private keys
+ * (DESIGN.md "Processes", STYLE "The signer stands alone"). The CLI and
+ * the daemon start it with signer_start() before they open anything else,
+ * and from then on only send it to-be-signed bytes over a socketpair.
+ *
+ * Keys live in key_dir as NAME.key: PKCS#8 PEM encrypted with AES-256 under
+ * the passphrase. Certificates bound to a key (NAME.crt, PEM, one or more:
+ * cross-certificates share key and subject) let the signer check each TBS
+ * before it signs: issuer name equal to the key's certificate subject, the
+ * validity inside the latest bound certificate's validity, the signature
+ * algorithm matching the requested digest and the key.
+ *
+ * Wire format (both directions), all integers big-endian:
+ *   request:  u32 length of the rest | u8 op | u8 md | u8 name_len | name |
+ *             payload
+ *   reply:    u32 length of the rest | u8 status (0 ok) | payload
+ *             (payload: the result, or a UTF-8 error message on failure)
+ * A frame longer than SIGNER_FRAME_MAX is refused and ends the session.
+ */
+
+#define SIGNER_FRAME_MAX	(256 * 1024)
+#define SIGNER_KEY_NAME_MAX	64
+
+enum signer_op {
+	/* payload u32 bits (2048..8192); makes NAME.key; reply SPKI DER */
+	SIGNER_OP_GENERATE,
+	/* no payload; reply SPKI DER of NAME.key */
+	SIGNER_OP_PUBKEY,
+	/*
+	 * payload certificate DER whose public key must be NAME's; appended
+	 * to NAME.crt (once per distinct certificate); reply empty
+	 */
+	SIGNER_OP_BIND_CERT,
+	/*
+	 * payload TBSCertificate DER of an end-entity certificate (refused
+	 * if basicConstraints cA is TRUE); reply signature
+	 */
+	SIGNER_OP_SIGN_CERT,
+	/*
+	 * payload TBSCertificate DER of a CA certificate, including a
+	 * self-signed root whose key has no bound certificate yet (then the
+	 * TBS subject public key must be NAME's own); only the deliberate
+	 * operator commands (init, key ceremony) use it; reply signature
+	 */
+	SIGNER_OP_SIGN_CA_CERT,
+	/* payload TBSCertList DER; reply signature */
+	SIGNER_OP_SIGN_CRL,
+	/* payload ResponseData DER (RFC 6960 tbsResponseData); reply signature */
+	SIGNER_OP_SIGN_OCSP,
+	SIGNER_OP_MAX
+};
+
+enum signer_md {
+	SIGNER_MD_SHA1,
+	SIGNER_MD_SHA256,
+	SIGNER_MD_SHA384,
+	SIGNER_MD_SHA512,
+	SIGNER_MD_MAX
+};
+
+struct signer_config {
+	const char	*key_dir;		/* folder of NAME.key, NAME.crt */
+	const char	*passphrase_file;	/* NULL: prompt on /dev/tty */
+};
+
+/* One request of a pipelined batch (signer_sign_many). */
+struct signer_job {
+	enum signer_op	 op;
+	enum signer_md	 md;
+	const char	*key;
+	const unsigned char *tbs;
+	size_t		 tbs_len;
+	unsigned char	*sig;		/* out: malloc'd signature, or NULL */
+	size_t		 sig_len;	/* out */
+	int		 ok;		/* out: 1 if signed */
+};
+
+struct signer;
+
+/*
+ * Forks the signer process. The child closes every other descriptor,
+ * reads the passphrase and serves requests until its socket closes; it
+ * never returns. Returns the parent's handle, or NULL (logged).
+ */
+struct signer *signer_start(const struct signer_config *conf);
+
+/* Closes the socket and waits for the child. Accepts NULL. 1 if it exited 0. */
+int signer_stop(struct signer *s);
+
+/* Process id of the child, for tests that kill it. */
+pid_t signer_pid(const struct signer *s);
+
+/* Generates an RSA key NAME of the given size; *spki is malloc'd DER. */
+int signer_generate(struct signer *s, const char *key, unsigned int bits,
+    unsigned char **spki, size_t *spki_len);
+
+/* Returns the public key of NAME as malloc'd SubjectPublicKeyInfo DER. */
+int signer_pubkey(struct signer *s, const char *key, unsigned char **spki,
+    size_t *spki_len);
+
+/* Binds a certificate for NAME's key (see SIGNER_OP_BIND_CERT). */
+int signer_bind_cert(struct signer *s, const char *key,
+    const unsigned char *der, size_t der_len);
+
+/*
+ * Signs tbs with NAME's key using op (one of the SIGN ops) and md.
+ * *sig is malloc'd. On refusal returns 0 and logs the signer's reason.
+ */
+int signer_sign(struct signer *s, enum signer_op op, const char *key,
+    enum signer_md md, const unsigned char *tbs, size_t tbs_len,
+    unsigned char **sig, size_t *sig_len);
+
+/*
+ * Sends all n jobs and collects their replies in order, keeping the
+ * socket full in both directions so the signer never waits on us (group
+ * issuance). Returns 1 if every job was answered (each job's ok says
+ * whether it was signed), 0 if the session broke.
+ */
+int signer_sign_many(struct signer *s, struct signer_job *jobs, size_t n);
+
+/* Frees the outputs of each job. */
+void signer_jobs_clear(struct signer_job *jobs, size_t n);
+
+/* The EVP digest name for md ("SHA256"...), NULL if out of range. */
+const char *signer_md_name(enum signer_md md);
+
+#endif

@@ -1,0 +1,198 @@
+#include "util/file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/log.h"
+
+unsigned char *
+file_read(const char *path, size_t max, size_t *len)
+{
+	unsigned char *buf = NULL, *res = NULL;
+	struct stat st;
+	size_t have = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_error("%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		log_error("%s: not a regular file", path);
+		goto out;
+	}
+	if ((size_t)st.st_size > max) {
+		log_error("%s: too large (%lld bytes, at most %zu allowed)",
+		    path, (long long)st.st_size, max);
+		goto out;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		log_error("%s: out of memory", path);
+		goto out;
+	}
+	while (have < (size_t)st.st_size) {
+		n = read(fd, buf + have, (size_t)st.st_size - have);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			log_error("%s: read failed: %s", path,
+			    n == 0 ? "file shrank" : strerror(errno));
+			goto out;
+		}
+		have += (size_t)n;
+	}
+	buf[have] = '\0';
+	*len = have;
+	res = buf;
+	buf = NULL;
+ out:
+	free(buf);
+	close(fd);
+	return res;
+}
+
+static int
+file_fsync_dir(const char *path)
+{
+	char *copy;
+	int fd, ok = 0;
+
+	if ((copy = strdup(path)) == NULL)
+		return 0;
+	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		ok = fsync(fd) == 0;
+		close(fd);
+	}
+	free(copy);
+	return ok;
+}
+
+static int
+file_write_all(int fd, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 0;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 1;
+}
+
+int
+file_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode, int exclusive)
+{
+	char *tmp = NULL;
+	size_t tlen;
+	int fd = -1, ok = 0;
+
+	if (exclusive && file_exists(path)) {
+		log_error("%s: already exists; refusing to overwrite", path);
+		return 0;
+	}
+	tlen = strlen(path) + sizeof(".tmp.XXXXXX");
+	if ((tmp = malloc(tlen)) == NULL)
+		return 0;
+	snprintf(tmp, tlen, "%s.tmp.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) == -1) {
+		log_error("%s: cannot create temporary file: %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, mode) == -1 || !file_write_all(fd, data, len) ||
+	    fsync(fd) == -1) {
+		log_error("%s: write failed: %s", path, strerror(errno));
+		goto out;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		log_error("%s: close failed: %s", path, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (exclusive) {
+		/* link(2) fails if path appeared meanwhile: no overwrite race. */
+		if (link(tmp, path) == -1) {
+			log_error("%s: cannot create: %s", path, strerror(errno));
+			goto out;
+		}
+		unlink(tmp);
+	} else if (rename(tmp, path) == -1) {
+		log_error("%s: rename failed: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!file_fsync_dir(path)) {
+		log_error("%s: cannot sync folder", path);
+		goto out;
+	}
+	ok = 1;
+ out:
+	if (fd != -1)
+		close(fd);
+	if (!ok && tmp != NULL)
+		unlink(tmp);
+	free(tmp);
+	return ok;
+}
+
+int
+file_mkdirs(const char *path, mode_t mode)
+{
+	char *copy, *p;
+	int ok = 0;
+
+	if ((copy = strdup(path)) == NULL)
+		return 0;
+	for (p = copy + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		if (mkdir(copy, mode) == -1 && errno != EEXIST) {
+			log_error("%s: cannot create folder: %s", copy,
+			    strerror(errno));
+			goto out;
+		}
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	ok = 1;
+ out:
+	free(copy);
+	return ok;
+}
+
+char *
+file_join(const char *dir, const char *name)
+{
+	size_t len = strlen(dir) + strlen(name) + 2;
+	char *s;
+
+	if ((s = malloc(len)) == NULL)
+		return NULL;
+	snprintf(s, len, "%s/%s", dir, name);
+	return s;
+}
+
+int
+file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
