@@ -93,7 +93,9 @@ int store_schema_version(struct store *st, int *version);
 /*
  * Explicit transactions, for group commit: several intents (or several
  * completions) become durable with one sync. Calls outside begin/commit
- * each run in their own transaction. Nesting is an error.
+ * each run in their own transaction. Nesting is an error. A failed commit
+ * rolls back; rollback with no transaction open does nothing and returns
+ * 1, so cleanup paths may call it after a failed begin or commit.
  */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
@@ -136,6 +138,14 @@ int store_cert_get(struct store *st, const char *issuer, const char *serial,
  * returns 1 to go on, 0 to stop (then store_cert_each returns 0). */
 typedef int (*store_cert_fn)(const struct store_cert *cert, void *arg);
 int store_cert_each_in_state(struct store *st, enum store_cert_state state,
+    store_cert_fn fn, void *arg);
+
+/*
+ * Calls fn, as above, for each certificate whose subject is the CA entity
+ * ca_name (its own certificates and cross-certificates), in any state,
+ * oldest first.
+ */
+int store_cert_each_for_ca(struct store *st, const char *ca_name,
     store_cert_fn fn, void *arg);
 
 /* Number of certificates issued by issuer in any state. */

@@ -1,0 +1,258 @@
+#include "store/store_impl.h"
+
+#include <limits.h>
+
+#include <sqlite3.h>
+
+#include "util/log.h"
+
+/*
+ * Schema migrations of the SQLite store. schema_migrations[i] takes a store
+ * from version i to version i + 1; each runs in one transaction with the
+ * bump of schema_version, so a store is always at exactly one version. Add
+ * a migration by appending to the array; never edit one that has shipped.
+ *
+ * Tables are STRICT so that a text in an integer column or a text where a
+ * hash belongs is an error, not a silent conversion.
+ */
+static const char *const schema_migrations[] = {
+	/* 1: CAs, certificates in two-step issuance, counters. */
+	"CREATE TABLE schema_version ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  version INTEGER NOT NULL CHECK (version > 0)"
+	") STRICT;"
+	"CREATE TABLE cas ("
+	"  name TEXT PRIMARY KEY NOT NULL,"
+	"  kind TEXT NOT NULL"
+	"    CHECK (kind IN ('root', 'issuing', 'responder')),"
+	"  key_name TEXT UNIQUE NOT NULL,"
+	"  parent TEXT REFERENCES cas (name),"
+	"  subject_der BLOB NOT NULL,"
+	"  spki_der BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE certificates ("
+	"  id INTEGER PRIMARY KEY,"
+	"  issuer TEXT NOT NULL REFERENCES cas (name),"
+	"  serial TEXT NOT NULL,"
+	"  state TEXT NOT NULL"
+	"    CHECK (state IN ('intent', 'issued', 'aborted')),"
+	"  tbs_sha256 BLOB NOT NULL CHECK (length(tbs_sha256) = 32),"
+	"  profile TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  subject_ca TEXT REFERENCES cas (name),"
+	"  not_before INTEGER NOT NULL,"
+	"  not_after INTEGER NOT NULL,"
+	"  der BLOB,"
+	"  status TEXT NOT NULL DEFAULT 'good'"
+	"    CHECK (status IN ('good', 'revoked', 'hold')),"
+	"  revoked_at INTEGER,"
+	"  reason INTEGER,"
+	"  invalidity_at INTEGER,"
+	"  intent_at INTEGER NOT NULL,"
+	"  issued_at INTEGER,"
+	"  UNIQUE (issuer, serial),"
+	"  CHECK ((state = 'issued') = (der IS NOT NULL))"
+	") STRICT;"
+	/* intent_at too: the store_cert_each_* walks go oldest first. */
+	"CREATE INDEX certificates_state ON certificates (state, intent_at);"
+	"CREATE INDEX certificates_subject_ca"
+	"  ON certificates (subject_ca, intent_at);"
+	"CREATE INDEX certificates_issuer_status"
+	"  ON certificates (issuer, status);"
+	/*
+	 * The certificate table is the CA's evidence (CP-4.3.1): rows are
+	 * never deleted, a serial and its TBS hash never change, state only
+	 * moves from intent to issued or aborted, and signed DER is never
+	 * replaced. The triggers hold this against any code path, not only
+	 * ours.
+	 */
+	"CREATE TRIGGER certificates_no_delete BEFORE DELETE ON certificates"
+	" BEGIN SELECT RAISE(ABORT, 'certificates are never deleted'); END;"
+	"CREATE TRIGGER certificates_fixed"
+	" BEFORE UPDATE OF id, issuer, serial, tbs_sha256, intent_at"
+	" ON certificates"
+	" BEGIN SELECT RAISE(ABORT, 'certificate identity is fixed'); END;"
+	"CREATE TRIGGER certificates_state_forward"
+	" BEFORE UPDATE OF state ON certificates"
+	" WHEN NEW.state IS NOT OLD.state AND NOT (OLD.state = 'intent'"
+	"   AND NEW.state IN ('issued', 'aborted'))"
+	" BEGIN SELECT RAISE(ABORT, 'certificate state only moves forward');"
+	" END;"
+	"CREATE TRIGGER certificates_der_fixed"
+	" BEFORE UPDATE OF der ON certificates"
+	" WHEN OLD.der IS NOT NULL AND NEW.der IS NOT OLD.der"
+	" BEGIN SELECT RAISE(ABORT, 'signed certificates are never replaced');"
+	" END;"
+	"CREATE TABLE counters ("
+	"  name TEXT PRIMARY KEY NOT NULL,"
+	"  value INTEGER NOT NULL CHECK (value > 0)"
+	") STRICT;",
+};
+
+#define SCHEMA_VERSION_MAX \
+	((int)(sizeof(schema_migrations) / sizeof(schema_migrations[0])))
+
+static int
+schema_exec(sqlite3 *db, const char *path, const char *sql,
+    const char *what)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_error("store: %s: %s: %s", path, what,
+		    msg != NULL ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Runs sql, which yields at most one integer: 1 with *found telling
+ * whether there was a row, 0 on failure (logged).
+ */
+static int
+schema_query_int(sqlite3 *db, const char *path, const char *sql,
+    int64_t *value, int *found)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = SQLITE_ERROR, type = SQLITE_INTEGER, ok = 0;
+
+	*found = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+	    (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		type = sqlite3_column_type(stmt, 0);
+		*value = sqlite3_column_int64(stmt, 0);
+		*found = 1;
+		rc = sqlite3_step(stmt);
+	}
+	if (rc != SQLITE_DONE) {
+		log_error("store: %s: cannot read schema: %s", path,
+		    sqlite3_errmsg(db));
+		goto out;
+	}
+	if (type != SQLITE_INTEGER) {
+		log_error("store: %s: schema_version damaged (not an integer)",
+		    path);
+		goto out;
+	}
+	ok = 1;
+ out:
+	sqlite3_finalize(stmt);
+	return ok;
+}
+
+/*
+ * Version 0 is an empty database. One with tables but no schema_version
+ * is some other program's, and is left alone.
+ */
+static int
+schema_version_read(sqlite3 *db, const char *path, int *version)
+{
+	int64_t v = 0;
+	int found;
+
+	if (!schema_query_int(db, path, "SELECT 1 FROM sqlite_schema"
+	    " WHERE type = 'table' AND name = 'schema_version'", &v, &found))
+		return 0;
+	if (!found) {
+		if (!schema_query_int(db, path,
+		    "SELECT 1 FROM sqlite_schema LIMIT 1", &v, &found))
+			return 0;
+		if (found) {
+			log_error("store: %s: not an inkan store (it has "
+			    "tables but no schema_version)", path);
+			return 0;
+		}
+		*version = 0;
+		return 1;
+	}
+	if (!schema_query_int(db, path,
+	    "SELECT version FROM schema_version WHERE id = 1", &v, &found))
+		return 0;
+	if (!found || v < 1 || v > INT_MAX) {
+		log_error("store: %s: schema_version damaged", path);
+		return 0;
+	}
+	*version = (int)v;
+	return 1;
+}
+
+static int
+schema_version_write(sqlite3 *db, const char *path, int version)
+{
+	sqlite3_stmt *stmt = NULL;
+	int ok = 0;
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO schema_version (id, version)"
+	    " VALUES (1, ?1) ON CONFLICT (id)"
+	    " DO UPDATE SET version = excluded.version", -1, &stmt,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_bind_int(stmt, 1, version) != SQLITE_OK ||
+	    sqlite3_step(stmt) != SQLITE_DONE) {
+		log_error("store: %s: cannot set schema version %d: %s", path,
+		    version, sqlite3_errmsg(db));
+		goto out;
+	}
+	ok = 1;
+ out:
+	sqlite3_finalize(stmt);
+	return ok;
+}
+
+/*
+ * Applies the next migration, if one is due, in its own transaction.
+ * BEGIN IMMEDIATE makes two processes opening the same old store take
+ * turns, and the second then finds nothing left to do.
+ */
+static int
+schema_step(sqlite3 *db, const char *path, int *done)
+{
+	int version, committed = 0, ok = 0;
+
+	*done = 0;
+	if (!schema_exec(db, path, "BEGIN IMMEDIATE", "cannot lock store"))
+		return 0;
+	if (!schema_version_read(db, path, &version))
+		goto out;
+	if (version > SCHEMA_VERSION_MAX) {
+		log_error("store: %s: schema version %d is newer than this "
+		    "inkan knows (%d); use a newer inkan", path, version,
+		    SCHEMA_VERSION_MAX);
+		goto out;
+	}
+	if (version == SCHEMA_VERSION_MAX) {
+		*done = 1;
+		ok = 1;
+		goto out;
+	}
+	if (!schema_exec(db, path, schema_migrations[version],
+	    "schema migration failed") ||
+	    !schema_version_write(db, path, version + 1) ||
+	    !schema_exec(db, path, "COMMIT", "cannot commit migration"))
+		goto out;
+	committed = 1;
+	if (version == 0)
+		log_debug("store: %s: created at schema version 1", path);
+	else
+		log_info("store: %s: schema migrated to version %d", path,
+		    version + 1);
+	ok = 1;
+ out:
+	/* SQLite may already have rolled back after an I/O error. */
+	if (!committed && !sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return ok;
+}
+
+int
+store_sqlite_migrate(sqlite3 *db, const char *path)
+{
+	int done = 0;
+
+	while (!done)
+		if (!schema_step(db, path, &done))
+			return 0;
+	return 1;
+}

@@ -1,0 +1,77 @@
+#ifndef INKAN_STORE_STORE_IMPL_H
+#define INKAN_STORE_STORE_IMPL_H
+
+#include "store/store.h"
+
+/*
+ * What a storage back end provides. store.c checks every argument (names,
+ * serials, lengths, enum ranges) before it calls an operation, so back
+ * ends may trust their inputs and only report storage errors. Only the
+ * store module and its tests include this header.
+ */
+struct store_ops {
+	void	(*close)(struct store *);
+	int	(*schema_version)(struct store *, int *);
+	int	(*begin)(struct store *);
+	int	(*commit)(struct store *);
+	int	(*rollback)(struct store *);
+	int	(*ca_insert)(struct store *, const struct store_ca *);
+	int	(*ca_get)(struct store *, const char *, struct store_ca **);
+	int	(*cert_intent)(struct store *, const struct store_cert *);
+	int	(*cert_issued)(struct store *, const char *, const char *,
+		    const unsigned char *, size_t, int64_t);
+	int	(*cert_abort)(struct store *, const char *, const char *);
+	int	(*cert_get)(struct store *, const char *, const char *,
+		    struct store_cert **);
+	int	(*cert_each_in_state)(struct store *, enum store_cert_state,
+		    store_cert_fn, void *);
+	int	(*cert_each_for_ca)(struct store *, const char *,
+		    store_cert_fn, void *);
+	int	(*cert_count)(struct store *, const char *, int64_t *);
+	int	(*counter_next)(struct store *, const char *, int64_t *);
+};
+
+/* Embedded first in each back end's own struct, which casts it back. */
+struct store {
+	const struct store_ops *ops;
+};
+
+/* Largest DER object kept (certificate, name, public key): 1 MiB. */
+#define STORE_DER_MAX	(1024 * 1024)
+
+/* Longest RFC 2253 subject string kept for display. */
+#define STORE_SUBJECT_MAX	4096
+
+/*
+ * Opens or creates the SQLite store at path and migrates its schema.
+ * Returns NULL on failure (logged); store_close() frees the result.
+ */
+struct store *store_sqlite_open(const char *path);
+
+/*
+ * The SQLite connection behind st, for tests that check PRAGMAs or damage
+ * a store on purpose. st must come from store_sqlite_open().
+ */
+struct sqlite3 *store_sqlite_handle(struct store *st);
+
+/*
+ * Brings the SQLite database at db (opened from path, named in messages)
+ * to the newest schema version this code knows, one transaction per
+ * version (sqlite_schema.c). Refuses a database that is newer, or that is
+ * not an inkan store. Returns 1 on success, 0 on failure (logged).
+ */
+int store_sqlite_migrate(struct sqlite3 *db, const char *path);
+
+/*
+ * The enum that a schema text column names: 1 and *out set, or 0 if the
+ * text is none of the names (a damaged or foreign store). text need not
+ * end in NUL.
+ */
+int store_ca_kind_parse(const char *text, size_t len,
+    enum store_ca_kind *out);
+int store_cert_state_parse(const char *text, size_t len,
+    enum store_cert_state *out);
+int store_cert_status_parse(const char *text, size_t len,
+    enum store_cert_status *out);
+
+#endif
