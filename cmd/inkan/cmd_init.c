@@ -1,0 +1,85 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ca/init.h"
+#include "cmd.h"
+#include "util/file.h"
+#include "util/log.h"
+
+void
+cmd_init_help(void)
+{
+	printf("usage: inkan --dir DIR init [--config FILE]\n\n"
+	    "Creates the CA hierarchy the configuration describes (CP-1.1):\n"
+	    "the root CAs, every issuing CA cross-certified by its roots, and\n"
+	    "an OCSP responder certificate for each issuing CA. Keys are made\n"
+	    "inside the signer process and stored encrypted in DIR/keys under\n"
+	    "the passphrase. This is the deliberate operator command by which\n"
+	    "root CA keys sign (CP-4.3.1).\n\n"
+	    "  --config FILE   configuration to use (default: DIR/inkan.conf);\n"
+	    "                  it is copied to DIR/inkan.conf\n\n"
+	    "DIR must not hold a CA yet. Certificates are written to\n"
+	    "DIR/repository/ (published) and DIR/ocsp/ (responders).\n");
+}
+
+/* Keeps the configuration in force beside the store it created. */
+static int
+cmd_init_copy_config(const char *from, const char *dir)
+{
+	unsigned char *text;
+	char *to;
+	size_t len;
+	int ok = 0;
+
+	if ((to = file_join(dir, "inkan.conf")) == NULL)
+		return 0;
+	if ((text = file_read(from, FILE_READ_MAX, &len)) != NULL)
+		ok = file_write_atomic(to, text, len, 0644, 0);
+	free(text);
+	free(to);
+	return ok;
+}
+
+int
+cmd_init(const struct cmd_global *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ca_open_opts o = { 0 };
+	struct ca *ca;
+	int ch, ok;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': o.config = optarg; break;
+		default: cmd_init_help(); return CMD_USAGE;
+		}
+	}
+	if (optind != argc) {
+		log_error("init: unexpected argument '%s'", argv[optind]);
+		return CMD_USAGE;
+	}
+	if (g->dir == NULL) {
+		log_error("init: give the new CA directory with --dir DIR");
+		return CMD_USAGE;
+	}
+	o.dir = g->dir;
+	o.passphrase_file = g->passphrase_file;
+	o.create = 1;
+	if ((ca = ca_open(&o)) == NULL)
+		return CMD_FAIL;
+	ok = (o.config == NULL || cmd_init_copy_config(o.config, g->dir)) &&
+	    ca_init_hierarchy(ca);
+	ca_close(ca);
+	if (!ok) {
+		log_error("init: failed; %s is incomplete: remove it before "
+		    "trying again", g->dir);
+		return CMD_FAIL;
+	}
+	log_info("init: hierarchy created in %s (CA certificates in "
+	    "%s/repository/certs)", g->dir, g->dir);
+	return CMD_OK;
+}

@@ -1,0 +1,626 @@
+#include "ca/issue.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+
+#include "ca/csr.h"
+#include "ca/sign.h"
+#include "lint/lint.h"
+#include "util/log.h"
+#include "x509/name.h"
+#include "x509/oid.h"
+#include "x509/profile.h"
+
+/* Everything resolved once per issuing CA, shared by a batch. */
+struct issue_ctx {
+	const struct conf_policy *policy;
+	const struct conf_issuing *issuing;
+	const struct profile *profile;
+	struct store_ca	*ca_rec;
+	X509		*cacert;	/* issuer name, SKI, public key */
+	char		*ldap_url;	/* subscriber CRL DP LDAP URL, or NULL */
+	int		 smime_type;	/* SBR: 1 mailbox, 2 organization */
+};
+
+#define ISSUE_ERR_MAX	512
+
+static void
+issue_ctx_clear(struct issue_ctx *c)
+{
+	store_ca_free(c->ca_rec);
+	X509_free(c->cacert);
+	free(c->ldap_url);
+	memset(c, 0, sizeof(*c));
+}
+
+static const struct profile *
+issue_pick_profile(const struct ca *ca, const struct issue_request *req,
+    const struct conf_policy *pol, char *err, size_t errlen)
+{
+	int multipurpose;
+
+	if (strcmp(req->policy, "smime") == 0) {
+		multipurpose = pol->generation == CONF_SMIME_MULTIPURPOSE;
+		if (req->generation != NULL) {
+			if (strcmp(req->generation, "multipurpose") == 0)
+				multipurpose = 1;
+			else if (strcmp(req->generation, "strict") == 0)
+				multipurpose = 0;
+			else {
+				snprintf(err, errlen, "--generation %s: use strict "
+				    "or multipurpose (legacy is no longer issued, "
+				    "SBR 7.1)", req->generation);
+				return NULL;
+			}
+		}
+		return profile_get(multipurpose ? PROFILE_SMIME_MULTIPURPOSE :
+		    PROFILE_SMIME_STRICT);
+	}
+	if (req->generation != NULL) {
+		snprintf(err, errlen, "--generation applies to S/MIME only");
+		return NULL;
+	}
+	if (req->legacy_sha1 && pol->sha1_oid == NULL) {
+		snprintf(err, errlen, "policy %s has no sha1 profile: table 7.1-4 "
+		    "covers client and document only, and no CABF-governed "
+		    "certificate is signed with SHA-1", req->policy);
+		return NULL;
+	}
+	if (strcmp(req->policy, "client") == 0)
+		return profile_get(req->legacy_sha1 ? PROFILE_CLIENT_SHA1 :
+		    PROFILE_CLIENT);
+	if (strcmp(req->policy, "document") == 0)
+		return profile_get(req->legacy_sha1 ? PROFILE_DOCUMENT_SHA1 :
+		    PROFILE_DOCUMENT);
+	if (strcmp(req->policy, "codesign") == 0)
+		return profile_get(PROFILE_CODESIGN);
+	(void)ca;
+	snprintf(err, errlen, "unknown policy %s", req->policy);
+	return NULL;
+}
+
+/* RFC 4516 LDAP URL of the issuer's CRL (table 7.1-5 CRL DP row). */
+static char *
+issue_ldap_url(const char *ldap_base, X509_NAME *issuer)
+{
+	static const char safe[] = "-._~,=";
+	char *dn, *out, *o;
+
+	if ((dn = name_oneline(issuer)) == NULL)
+		return NULL;
+	if ((out = malloc(strlen(ldap_base) + 3 * strlen(dn) + 64)) == NULL) {
+		free(dn);
+		return NULL;
+	}
+	o = out + sprintf(out, "%s/", ldap_base);
+	for (const unsigned char *p = (unsigned char *)dn; *p; p++) {
+		if (isalnum(*p) || strchr(safe, *p) != NULL)
+			*o++ = (char)*p;
+		else
+			o += sprintf(o, "%%%02X", *p);
+	}
+	strcpy(o, "?certificateRevocationList");
+	free(dn);
+	return out;
+}
+
+static int
+issue_ctx_load(struct ca *ca, const struct issue_request *req,
+    struct issue_ctx *c, char *err, size_t errlen)
+{
+	int nid;
+
+	if ((c->policy = conf_policy_get(ca->conf, req->policy)) == NULL ||
+	    strcmp(req->policy, "ocsp") == 0) {
+		snprintf(err, errlen, "--policy %s: unknown; use client, smime, "
+		    "document or codesign", req->policy);
+		return 0;
+	}
+	if ((c->profile = issue_pick_profile(ca, req, c->policy, err,
+	    errlen)) == NULL)
+		return 0;
+	c->issuing = conf_issuing_get(ca->conf, c->policy->issuer);
+	if (!store_ca_get(ca->store, c->policy->issuer, &c->ca_rec) ||
+	    c->ca_rec == NULL) {
+		snprintf(err, errlen, "issuing CA %s is not in the store "
+		    "(was init run with this configuration?)",
+		    c->policy->issuer);
+		return 0;
+	}
+	nid = cert_sig_nid(c->profile->md);
+	if ((c->cacert = ca_cert_pick(ca, c->policy->issuer, nid)) == NULL) {
+		snprintf(err, errlen, "issuing CA %s has no certificate",
+		    c->policy->issuer);
+		return 0;
+	}
+	if (c->profile->crl_ldap && ca->conf->ldap_url != NULL &&
+	    (c->ldap_url = issue_ldap_url(ca->conf->ldap_url,
+	    X509_get_subject_name(c->cacert))) == NULL)
+		return 0;
+	return 1;
+}
+
+/* A mailbox address as SBR 7.1.2.3(h) takes it: ASCII local@domain. */
+static int
+issue_email_ok(const char *s)
+{
+	const char *at = strchr(s, '@');
+	size_t len = strlen(s);
+
+	if (len < 3 || len > 254 || at == NULL || at == s || at[1] == '\0' ||
+	    strchr(at + 1, '@') != NULL || strchr(at + 1, '.') == NULL ||
+	    at - s > 64)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || strchr("()<>[]\\,;:\"", *p))
+			return 0;
+	return at[1] != '.' && s[len - 1] != '.';
+}
+
+static int
+issue_push_email(GENERAL_NAMES *san, const char *email)
+{
+	GENERAL_NAME *gn;
+	ASN1_IA5STRING *ia5;
+
+	if ((ia5 = ASN1_IA5STRING_new()) == NULL)
+		return 0;
+	if (!ASN1_STRING_set(ia5, email, -1) || (gn = GENERAL_NAME_new()) == NULL) {
+		ASN1_IA5STRING_free(ia5);
+		return 0;
+	}
+	GENERAL_NAME_set0_value(gn, GEN_EMAIL, ia5);
+	if (!sk_GENERAL_NAME_push(san, gn)) {
+		GENERAL_NAME_free(gn);
+		return 0;
+	}
+	return 1;
+}
+
+/* otherName UPN (1.3.6.1.4.1.311.20.2.3) as UTF8String. */
+static int
+issue_push_upn(GENERAL_NAMES *san, const char *upn)
+{
+	GENERAL_NAME *gn = NULL;
+	ASN1_TYPE *val = NULL;
+	ASN1_UTF8STRING *s = NULL;
+	ASN1_OBJECT *oid = NULL;
+
+	if ((s = ASN1_UTF8STRING_new()) == NULL ||
+	    !ASN1_STRING_set(s, upn, -1) || (val = ASN1_TYPE_new()) == NULL)
+		goto err;
+	ASN1_TYPE_set(val, V_ASN1_UTF8STRING, s);
+	s = NULL;
+	if ((oid = OBJ_txt2obj(OID_UPN, 1)) == NULL ||
+	    (gn = GENERAL_NAME_new()) == NULL ||
+	    !GENERAL_NAME_set0_othername(gn, oid, val))
+		goto err;
+	oid = NULL;
+	val = NULL;
+	if (!sk_GENERAL_NAME_push(san, gn))
+		goto err;
+	return 1;
+ err:
+	ASN1_UTF8STRING_free(s);
+	ASN1_TYPE_free(val);
+	ASN1_OBJECT_free(oid);
+	GENERAL_NAME_free(gn);
+	return 0;
+}
+
+static GENERAL_NAMES *
+issue_san(const struct issue_request *req, const struct profile *p,
+    char *err, size_t errlen)
+{
+	GENERAL_NAMES *san;
+
+	if (req->nemails > 0 && !(p->san_allowed & PROFILE_SAN_EMAIL)) {
+		snprintf(err, errlen, "--email is not allowed in the %s profile "
+		    "(no subjectAltName%s)", p->name,
+		    p->rules == PROFILE_RULES_CSBR ? " in code signing, CP-7.1" :
+		    "");
+		return NULL;
+	}
+	if (req->upn != NULL && !(p->san_allowed & PROFILE_SAN_UPN)) {
+		snprintf(err, errlen, "--upn is not allowed in the %s profile",
+		    p->name);
+		return NULL;
+	}
+	if ((p->san_required & PROFILE_SAN_EMAIL) && req->nemails == 0) {
+		snprintf(err, errlen, "the %s profile needs at least one "
+		    "--email (SBR 7.1.2.3(h))", p->name);
+		return NULL;
+	}
+	if ((san = GENERAL_NAMES_new()) == NULL)
+		return NULL;
+	for (size_t i = 0; i < req->nemails; i++) {
+		if (!issue_email_ok(req->emails[i])) {
+			snprintf(err, errlen, "--email %.100s: not a valid "
+			    "mailbox address (local@domain, ASCII)",
+			    req->emails[i]);
+			goto err;
+		}
+		if (!issue_push_email(san, req->emails[i]))
+			goto err;
+	}
+	if (req->upn != NULL) {
+		if (strlen(req->upn) > 256 || strchr(req->upn, '@') == NULL) {
+			snprintf(err, errlen, "--upn %.100s: expected "
+			    "user@domain", req->upn);
+			goto err;
+		}
+		if (!issue_push_upn(san, req->upn))
+			goto err;
+	}
+	return san;
+ err:
+	GENERAL_NAMES_free(san);
+	return NULL;
+}
+
+static int
+issue_has_email(const struct issue_request *req, const char *s)
+{
+	for (size_t i = 0; i < req->nemails; i++)
+		if (strcasecmp(req->emails[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * SBR 7.1.4.2.2: mailbox-validated subjects hold only CN (a mailbox) and
+ * serialNumber; organization-validated ones need O and
+ * organizationIdentifier, and CN is the organization or a mailbox.
+ * CSBR 7.1.4.2.2: C, O, CN and ST or L.
+ */
+static int
+issue_check_subject_rules(const struct issue_request *req,
+    struct issue_ctx *c, X509_NAME *subj, char *err, size_t errlen)
+{
+	char *cn = name_get_text(subj, NID_commonName);
+	char *o = name_get_text(subj, NID_organizationName);
+	int ok = 0;
+
+	if (c->profile->rules == PROFILE_RULES_SBR) {
+		c->smime_type = o != NULL ? 2 : 1;
+		if (o == NULL && (name_count(subj, NID_countryName) ||
+		    name_count(subj, NID_stateOrProvinceName) ||
+		    name_count(subj, NID_localityName) ||
+		    name_count(subj, NID_organizationalUnitName) ||
+		    name_count(subj, NID_organizationIdentifier))) {
+			snprintf(err, errlen, "subject: a mailbox-validated "
+			    "S/MIME subject holds only CN and serialNumber "
+			    "(SBR 7.1.4.2.2); add O and organizationIdentifier "
+			    "for an organization-validated one");
+			goto out;
+		}
+		if (o != NULL && !name_count(subj, NID_organizationIdentifier)) {
+			snprintf(err, errlen, "subject: an organization-validated "
+			    "S/MIME subject needs organizationIdentifier, e.g. "
+			    "NTRJP-1234567890123 (SBR 7.1.4.2.2)");
+			goto out;
+		}
+		if (cn != NULL && !issue_has_email(req, cn) &&
+		    (o == NULL || strcmp(cn, o) != 0)) {
+			snprintf(err, errlen, "subject: CN must be one of the "
+			    "--email mailboxes%s (SBR 7.1.4.2.2)",
+			    o != NULL ? " or the organization name" : "");
+			goto out;
+		}
+	}
+	if (c->profile->rules == PROFILE_RULES_CSBR &&
+	    !name_count(subj, NID_stateOrProvinceName) &&
+	    !name_count(subj, NID_localityName)) {
+		snprintf(err, errlen, "subject: code signing needs ST or L "
+		    "(CSBR 7.1.4.2.2)");
+		goto out;
+	}
+	ok = 1;
+ out:
+	OPENSSL_free(cn);
+	OPENSSL_free(o);
+	return ok;
+}
+
+static X509_NAME *
+issue_subject(const struct issue_request *req, struct issue_ctx *c,
+    char *err, size_t errlen)
+{
+	static const struct { unsigned int attr; int nid; const char *key; }
+	    req_attrs[] = {
+		{ NAME_ATTR_C, NID_countryName, "C" },
+		{ NAME_ATTR_O, NID_organizationName, "O" },
+		{ NAME_ATTR_CN, NID_commonName, "CN" },
+	};
+	char perr[256];
+	X509_NAME *subj;
+
+	if (req->subject == NULL) {
+		snprintf(err, errlen, "--subject is required");
+		return NULL;
+	}
+	if ((subj = name_parse(req->subject, c->profile->subject_allowed,
+	    perr, sizeof(perr))) == NULL) {
+		snprintf(err, errlen, "--subject: %s (profile %s, table %s)",
+		    perr, c->profile->name, c->profile->table);
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(req_attrs) / sizeof(req_attrs[0]); i++)
+		if ((c->profile->subject_required & req_attrs[i].attr) &&
+		    !name_count(subj, req_attrs[i].nid)) {
+			snprintf(err, errlen, "--subject: %s is required in the "
+			    "%s profile (table %s)", req_attrs[i].key,
+			    c->profile->name, c->profile->table);
+			X509_NAME_free(subj);
+			return NULL;
+		}
+	if (!issue_check_subject_rules(req, c, subj, err, errlen)) {
+		X509_NAME_free(subj);
+		return NULL;
+	}
+	return subj;
+}
+
+/* EKUs: the request's or the default, each within the CA's own EKU. */
+static int
+issue_eku(const struct issue_request *req, const struct issue_ctx *c,
+    struct cert_spec *spec, char *err, size_t errlen)
+{
+	const char *names[CERT_LIST_MAX];
+	size_t n = 0;
+	int in_ca;
+
+	if (req->neku > 0)
+		for (; n < req->neku; n++)
+			names[n] = req->eku[n];
+	else
+		for (; n < PROFILE_EKU_MAX && c->profile->eku_default[n]; n++)
+			names[n] = c->profile->eku_default[n];
+	if (!profile_eku_ok(c->profile, names, n, err, errlen))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		in_ca = 0;
+		for (size_t j = 0; j < c->issuing->eku.n; j++)
+			in_ca |= strcmp(c->issuing->eku.v[j], names[i]) == 0;
+		if (!in_ca) {
+			snprintf(err, errlen, "EKU %s is outside issuing CA %s's "
+			    "extendedKeyUsage", names[i], c->issuing->name);
+			return 0;
+		}
+		spec->eku[spec->neku++] = oid_eku_by_name(names[i])->oid;
+	}
+	return 1;
+}
+
+static int
+issue_ku(const struct issue_request *req, const struct issue_ctx *c,
+    struct cert_spec *spec, char *err, size_t errlen)
+{
+	char names[160];
+
+	spec->key_usage = c->profile->ku[0];
+	if (req->key_usage == NULL)
+		return 1;
+	if (!profile_parse_ku(req->key_usage, &spec->key_usage)) {
+		snprintf(err, errlen, "--key-usage %.80s: unknown bit name "
+		    "(digitalSignature, nonRepudiation, keyEncipherment, "
+		    "dataEncipherment)", req->key_usage);
+		return 0;
+	}
+	if (!profile_ku_ok(c->profile, spec->key_usage)) {
+		profile_ku_names(c->profile->ku[0], names, sizeof(names));
+		snprintf(err, errlen, "--key-usage %.80s is not a combination "
+		    "the %s profile allows (CP-6.1.7); the default is %s",
+		    req->key_usage, c->profile->name, names);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+issue_validity(const struct issue_request *req, const struct issue_ctx *c,
+    struct cert_spec *spec, char *err, size_t errlen)
+{
+	int days = req->validity_days > 0 ? req->validity_days :
+	    c->policy->validity_days;
+	time_t now = ca_now();
+
+	if (c->profile->max_days > 0 && days > c->profile->max_days) {
+		snprintf(err, errlen, "validity of %d days exceeds the %d days "
+		    "allowed for %s (%s 6.3.2)", days, c->profile->max_days,
+		    c->profile->name,
+		    c->profile->rules == PROFILE_RULES_CSBR ? "CSBR" : "SBR");
+		return 0;
+	}
+	/* CP-4.3.1: notBefore is now, never backdated. */
+	spec->not_before = now;
+	spec->not_after = now + (time_t)days * 86400 - 1;
+	if (X509_cmp_time(X509_get0_notAfter(c->cacert), &spec->not_after) < 0) {
+		snprintf(err, errlen, "validity of %d days runs past issuing CA "
+		    "%s's certificate; a key changeover is due (CP-5.6)", days,
+		    c->issuing->name);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+issue_urls_and_policies(struct ca *ca, const struct issue_request *req,
+    const struct issue_ctx *c, struct cert_spec *spec)
+{
+	spec->crl_urls[spec->ncrl_urls++] = c->issuing->crl_url;
+	if (c->ldap_url != NULL)
+		spec->crl_urls[spec->ncrl_urls++] = c->ldap_url;
+	spec->ocsp_url = c->issuing->ocsp_url;
+	spec->ca_issuers_url = c->issuing->ca_issuers_url;
+	spec->policies[spec->npolicies++] = req->legacy_sha1 ?
+	    c->policy->sha1_oid : c->policy->oid;
+	if (c->profile->rules == PROFILE_RULES_CSBR)
+		spec->policies[spec->npolicies++] = OID_CABF_CODESIGN;
+	if (c->profile->rules == PROFILE_RULES_SBR)
+		spec->policies[spec->npolicies++] = oid_smime_policy(
+		    c->smime_type, c->profile->id == PROFILE_SMIME_STRICT ? 3 : 2);
+	spec->cps_url = ca->conf->cps_url;
+}
+
+/* The subscriber key: from the CSR after proof of possession, or ours. */
+static EVP_PKEY *
+issue_pubkey(const struct issue_request *req, const struct issue_ctx *c,
+    char *err, size_t errlen)
+{
+	EVP_PKEY *key;
+
+	if (req->csr != NULL) {
+		if (!csr_verify_pop(req->csr, err, errlen))
+			return NULL;
+		key = X509_REQ_get0_pubkey(req->csr);
+	} else
+		key = req->key;
+	if (key == NULL) {
+		snprintf(err, errlen, "no CSR and no generated key");
+		return NULL;
+	}
+	return csr_check_key(key, c->profile, err, errlen) ? key : NULL;
+}
+
+static int
+issue_lint(X509 *tbs, const struct issue_ctx *c,
+    const struct issue_request *req, char *err, size_t errlen)
+{
+	struct lint_report rep = { 0 };
+	struct lint_input in = { tbs, c->profile, req->legacy_sha1 ?
+	    c->policy->sha1_oid : c->policy->oid, ca_now(), 1 };
+	char buf[ISSUE_ERR_MAX - 64];
+	int ok;
+
+	lint_cert(&in, &rep);
+	ok = rep.count[LINT_ERROR] == 0;
+	if (!ok) {
+		lint_report_summary(&rep, LINT_ERROR, buf, sizeof(buf));
+		snprintf(err, errlen, "refused by the pre-issuance linter "
+		    "(CP-4.3.1): %s", buf);
+	}
+	lint_report_clear(&rep);
+	return ok;
+}
+
+/* Checks the request and builds its TBS; NULL with err set on refusal. */
+static X509 *
+issue_prepare(struct ca *ca, const struct issue_request *req,
+    struct issue_ctx *c, char *err, size_t errlen)
+{
+	struct cert_spec spec = { 0 };
+	X509_NAME *subj = NULL;
+	GENERAL_NAMES *san = NULL;
+	ASN1_INTEGER *serial = NULL;
+	X509 *tbs = NULL, *res = NULL;
+
+	spec.md = c->profile->md;
+	spec.path_len = -1;
+	spec.order = c->profile->order;
+	if ((spec.pubkey = issue_pubkey(req, c, err, errlen)) == NULL ||
+	    (subj = issue_subject(req, c, err, errlen)) == NULL ||
+	    (san = issue_san(req, c->profile, err, errlen)) == NULL ||
+	    !issue_eku(req, c, &spec, err, errlen) ||
+	    !issue_ku(req, c, &spec, err, errlen) ||
+	    !issue_validity(req, c, &spec, err, errlen))
+		goto out;
+	if ((serial = cert_serial_new()) == NULL) {
+		snprintf(err, errlen, "cannot draw a serial number");
+		goto out;
+	}
+	issue_urls_and_policies(ca, req, c, &spec);
+	spec.subject = subj;
+	spec.issuer = X509_get_subject_name(c->cacert);
+	spec.issuer_keyid = X509_get0_subject_key_id(c->cacert);
+	spec.serial = serial;
+	spec.san = san;
+	if ((tbs = cert_build(&spec)) == NULL) {
+		snprintf(err, errlen, "cannot build the certificate");
+		goto out;
+	}
+	if (!issue_lint(tbs, c, req, err, errlen))
+		goto out;
+	res = tbs;
+	tbs = NULL;
+ out:
+	X509_NAME_free(subj);
+	GENERAL_NAMES_free(san);
+	ASN1_INTEGER_free(serial);
+	X509_free(tbs);
+	return res;
+}
+
+size_t
+ca_issue_batch(struct ca *ca, const struct issue_request *reqs, size_t n,
+    X509 **out)
+{
+	struct issue_ctx c = { 0 };
+	struct ca_sign_item *items = NULL;
+	struct ca_signing how;
+	char err[ISSUE_ERR_MAX];
+	size_t m = 0, issued = 0;
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = NULL;
+	if (n == 0)
+		return 0;
+	if (!issue_ctx_load(ca, &reqs[0], &c, err, sizeof(err))) {
+		log_error("issue: %s", err);
+		goto out;
+	}
+	if ((items = calloc(n, sizeof(*items))) == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(reqs[i].policy, reqs[0].policy) != 0 ||
+		    reqs[i].legacy_sha1 != reqs[0].legacy_sha1) {
+			log_error("issue: a batch holds one policy");
+			goto out;
+		}
+		c.smime_type = 0;
+		if ((items[m].tbs = issue_prepare(ca, &reqs[i], &c, err,
+		    sizeof(err))) == NULL) {
+			log_error("issue: %s", err);
+			goto out;
+		}
+		items[m].profile = c.profile->name;
+		m++;
+	}
+	how.issuer = c.policy->issuer;
+	how.key = c.ca_rec->key_name;
+	how.op = SIGNER_OP_SIGN_CERT;
+	how.md = c.profile->md;
+	how.issuer_pub = X509_get0_pubkey(c.cacert);
+	ca_sign_batch(ca, &how, items, m);
+	for (size_t i = 0; i < m; i++) {
+		out[i] = items[i].cert;
+		issued += out[i] != NULL;
+	}
+ out:
+	for (size_t i = 0; items != NULL && i < m; i++)
+		X509_free(items[i].tbs);
+	free(items);
+	issue_ctx_clear(&c);
+	return issued;
+}
+
+X509 *
+ca_issue(struct ca *ca, const struct issue_request *req,
+    STACK_OF(X509) **chain)
+{
+	X509 *x = NULL;
+
+	if (ca_issue_batch(ca, req, 1, &x) != 1)
+		return NULL;
+	if (chain != NULL && (*chain = ca_chain_for(ca,
+	    conf_policy_get(ca->conf, req->policy)->issuer,
+	    X509_get_signature_nid(x))) == NULL) {
+		X509_free(x);
+		return NULL;
+	}
+	return x;
+}

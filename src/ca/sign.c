@@ -1,0 +1,223 @@
+#include "ca/sign.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include "util/file.h"
+#include "util/log.h"
+#include "x509/cert.h"
+#include "x509/name.h"
+
+/* Per-item state between the two commits. */
+struct ca_pending {
+	unsigned char	*tbs;
+	size_t		 tbs_len;
+	char		*serial;
+	int		 recorded;
+};
+
+static void
+ca_pending_clear(struct ca_pending *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		OPENSSL_free(p[i].tbs);
+		OPENSSL_free(p[i].serial);
+	}
+	free(p);
+}
+
+static int
+ca_time_of(const ASN1_TIME *t, int64_t *out)
+{
+	struct tm tm;
+
+	if (!ASN1_TIME_to_tm(t, &tm))
+		return 0;
+	*out = (int64_t)timegm(&tm);
+	return 1;
+}
+
+/* Fills the intent row of one item. */
+static int
+ca_intent_row(const struct ca_signing *how, const struct ca_sign_item *it,
+    const struct ca_pending *p, struct store_cert *row, char **subject)
+{
+	memset(row, 0, sizeof(*row));
+	if ((*subject = name_oneline(X509_get_subject_name(it->tbs))) == NULL)
+		return 0;
+	row->issuer = (char *)how->issuer;
+	row->serial = p->serial;
+	row->state = STORE_CERT_INTENT;
+	SHA256(p->tbs, p->tbs_len, row->tbs_sha256);
+	row->profile = (char *)it->profile;
+	row->subject = *subject;
+	row->subject_ca = (char *)it->subject_ca;
+	row->intent_at = ca_now();
+	row->reason = -1;
+	return ca_time_of(X509_get0_notBefore(it->tbs), &row->not_before) &&
+	    ca_time_of(X509_get0_notAfter(it->tbs), &row->not_after);
+}
+
+/* Step 1: every intent durable in one transaction before any signing. */
+static int
+ca_record_intents(struct ca *ca, const struct ca_signing *how,
+    struct ca_sign_item *items, struct ca_pending *p, size_t n)
+{
+	struct store_cert row;
+	char *subject = NULL;
+	int ok = 0;
+
+	if (!store_begin(ca->store))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!cert_tbs(items[i].tbs, &p[i].tbs, &p[i].tbs_len) ||
+		    (p[i].serial = cert_serial_hex(
+		    X509_get0_serialNumber(items[i].tbs))) == NULL ||
+		    !ca_intent_row(how, &items[i], &p[i], &row, &subject) ||
+		    !store_cert_intent(ca->store, &row))
+			goto out;
+		free(subject);
+		subject = NULL;
+	}
+	ok = store_commit(ca->store);
+ out:
+	free(subject);
+	if (!ok) {
+		store_rollback(ca->store);
+		log_error("issuance: cannot record the intent to sign; "
+		    "nothing was signed");
+	} else
+		for (size_t i = 0; i < n; i++)
+			p[i].recorded = 1;
+	return ok;
+}
+
+/* Joins and checks one signature; NULL if the signer misbehaved. */
+static X509 *
+ca_finish_one(const struct ca_signing *how, const struct ca_pending *p,
+    const struct signer_job *job)
+{
+	X509 *x;
+
+	if (!job->ok)
+		return NULL;
+	x = cert_assemble(p->tbs, p->tbs_len, how->md, job->sig, job->sig_len);
+	if (x != NULL && X509_verify(x, how->issuer_pub) != 1) {
+		log_openssl("certificate %s: signature does not verify with "
+		    "the issuer's key; discarded", p->serial);
+		X509_free(x);
+		x = NULL;
+	}
+	return x;
+}
+
+/* A signed certificate the store refused is kept on disk, never lost. */
+static void
+ca_keep_unrecorded(struct ca *ca, const char *issuer, const char *serial,
+    X509 *x)
+{
+	char name[200], *dir, *path = NULL;
+	unsigned char *der = NULL;
+	int len;
+
+	if ((dir = file_join(ca->dir, "unrecorded")) == NULL)
+		return;
+	snprintf(name, sizeof(name), "%s-%s.der", issuer, serial);
+	if (file_mkdirs(dir, 0700) && (path = file_join(dir, name)) != NULL &&
+	    (len = i2d_X509(x, &der)) > 0 &&
+	    file_write_atomic(path, der, (size_t)len, 0600, 0))
+		log_error("certificate %s/%s: kept in %s for reconciliation",
+		    issuer, serial, path);
+	OPENSSL_free(der);
+	free(path);
+	free(dir);
+}
+
+/* Step 3: every signed certificate durable in one transaction. */
+static int
+ca_record_issued(struct ca *ca, const struct ca_signing *how,
+    struct ca_sign_item *items, struct ca_pending *p, size_t n)
+{
+	unsigned char *der;
+	int len, ok = store_begin(ca->store);
+
+	for (size_t i = 0; ok && i < n; i++) {
+		der = NULL;
+		if (items[i].cert == NULL) {
+			ok = store_cert_abort(ca->store, how->issuer, p[i].serial);
+			continue;
+		}
+		if ((len = i2d_X509(items[i].cert, &der)) <= 0)
+			ok = 0;
+		else
+			ok = store_cert_issued(ca->store, how->issuer,
+			    p[i].serial, der, (size_t)len, ca_now());
+		OPENSSL_free(der);
+	}
+	if (ok && store_commit(ca->store))
+		return 1;
+	store_rollback(ca->store);
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].cert == NULL)
+			continue;
+		ca_keep_unrecorded(ca, how->issuer, p[i].serial, items[i].cert);
+		X509_free(items[i].cert);
+		items[i].cert = NULL;
+	}
+	log_error("issuance: cannot store the signed certificates");
+	return 0;
+}
+
+int
+ca_sign_batch(struct ca *ca, const struct ca_signing *how,
+    struct ca_sign_item *items, size_t n)
+{
+	struct ca_pending *p = NULL;
+	struct signer_job *jobs = NULL;
+	int all = 0;
+
+	for (size_t i = 0; i < n; i++)
+		items[i].cert = NULL;
+	if ((p = calloc(n, sizeof(*p))) == NULL ||
+	    (jobs = calloc(n, sizeof(*jobs))) == NULL)
+		goto out;
+	if (!ca_record_intents(ca, how, items, p, n))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].op = how->op;
+		jobs[i].md = how->md;
+		jobs[i].key = how->key;
+		jobs[i].tbs = p[i].tbs;
+		jobs[i].tbs_len = p[i].tbs_len;
+	}
+	/* A broken session leaves every job !ok: all intents get aborted. */
+	if (!signer_sign_many(ca->signer, jobs, n))
+		log_error("issuance: the signer session failed");
+	all = 1;
+	for (size_t i = 0; i < n; i++) {
+		items[i].cert = ca_finish_one(how, &p[i], &jobs[i]);
+		all &= items[i].cert != NULL;
+	}
+	if (!ca_record_issued(ca, how, items, p, n))
+		all = 0;
+ out:
+	if (jobs != NULL)
+		signer_jobs_clear(jobs, n);
+	free(jobs);
+	if (p != NULL)
+		ca_pending_clear(p, n);
+	return all;
+}
+
+X509 *
+ca_sign_one(struct ca *ca, const struct ca_signing *how, X509 *tbs,
+    const char *profile, const char *subject_ca)
+{
+	struct ca_sign_item item = { tbs, profile, subject_ca, NULL };
+
+	ca_sign_batch(ca, how, &item, 1);
+	return item.cert;
+}

@@ -1,0 +1,40 @@
+#ifndef INKAN_CA_SIGN_H
+#define INKAN_CA_SIGN_H
+
+#include "ca/ca.h"
+
+/*
+ * The durable signing step every certificate goes through (CP-4.3.1,
+ * DESIGN "Data flow"): record the intent (serial, TBS hash), have the
+ * signer sign, check the signature with the issuer's public key, store
+ * the DER. Batches share one intent commit and one completion commit
+ * (group commit) and keep the signer busy with pipelined requests.
+ */
+
+struct ca_sign_item {
+	X509		*tbs;		/* in: built and linted, unsigned */
+	const char	*profile;	/* in: profile name for the store */
+	const char	*subject_ca;	/* in: CA entity certified, or NULL */
+	X509		*cert;		/* out: signed certificate, or NULL */
+};
+
+struct ca_signing {
+	const char	*issuer;	/* CA entity name */
+	const char	*key;		/* its signer key name */
+	enum signer_op	 op;		/* SIGNER_OP_SIGN_CERT or _CA_CERT */
+	enum signer_md	 md;
+	EVP_PKEY	*issuer_pub;	/* to verify each signature */
+};
+
+/*
+ * Signs and stores n certificates. Returns 1 if every item got a cert;
+ * items that failed have cert NULL and their intent marked aborted.
+ */
+int ca_sign_batch(struct ca *ca, const struct ca_signing *how,
+    struct ca_sign_item *items, size_t n);
+
+/* One certificate; returns the signed certificate or NULL. */
+X509 *ca_sign_one(struct ca *ca, const struct ca_signing *how, X509 *tbs,
+    const char *profile, const char *subject_ca);
+
+#endif

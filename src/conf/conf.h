@@ -1,0 +1,103 @@
+#ifndef INKAN_CONF_CONF_H
+#define INKAN_CONF_CONF_H
+
+#include <stddef.h>
+
+#include "keys/signer.h"
+
+/*
+ * The operator's configuration file (etc/inkan.conf.example documents
+ * every key; docs/configuration.md explains them). Parsed with inih and
+ * validated as a whole, so a bad value is reported with its file, line or
+ * section and what is allowed, before anything is created or signed.
+ */
+
+#define CONF_LIST_MAX	8
+
+struct conf_list {
+	char	*v[CONF_LIST_MAX];
+	size_t	 n;
+};
+
+struct conf_root {
+	char		*name;
+	char		*subject;
+	unsigned int	 key_bits;
+	enum signer_md	 md;
+	int		 validity_days;
+	char		*policy_oid;
+	char		*cps_url;
+	char		*crl_url;
+	char		*ocsp_url;		/* NULL: omitted from CA certs */
+	char		*ca_issuers_url;	/* NULL: omitted */
+};
+
+struct conf_issuing {
+	char		*name;
+	char		*subject;
+	unsigned int	 key_bits;
+	int		 validity_days;
+	struct conf_list roots;
+	struct conf_list eku;		/* names as in x509/profile.h */
+	struct conf_list policies;
+	char		*crl_url;
+	char		*ocsp_url;
+	char		*ca_issuers_url;
+	char		*responder_subject;
+	unsigned int	 responder_key_bits;
+};
+
+enum conf_smime_generation {
+	CONF_SMIME_STRICT,
+	CONF_SMIME_MULTIPURPOSE,
+	CONF_SMIME_GENERATION_MAX
+};
+
+struct conf_policy {
+	char		*name;		/* client, document, smime, codesign */
+	char		*oid;
+	char		*sha1_oid;	/* NULL: no legacy sha1 profile */
+	char		*issuer;
+	int		 validity_days;
+	enum conf_smime_generation generation;
+};
+
+#define CONF_ROOTS_MAX		8
+#define CONF_ISSUING_MAX	16
+#define CONF_POLICIES_MAX	8
+
+struct conf {
+	char		*path;
+	char		*base_url;
+	char		*ldap_url;
+	char		*cps_url;
+	int		 ocsp_validity_months;
+	struct conf_root roots[CONF_ROOTS_MAX];
+	size_t		 nroots;
+	struct conf_issuing issuing[CONF_ISSUING_MAX];
+	size_t		 nissuing;
+	struct conf_policy policies[CONF_POLICIES_MAX];
+	size_t		 npolicies;
+};
+
+/*
+ * Reads and validates path. Returns NULL with every problem logged
+ * (file:line for syntax, [section] key for values). Free with conf_free.
+ */
+struct conf *conf_load(const char *path);
+
+/* Frees conf. Accepts NULL. */
+void conf_free(struct conf *conf);
+
+/* Lookups by name; NULL if absent. Borrowed. */
+const struct conf_root *conf_root_get(const struct conf *conf,
+    const char *name);
+const struct conf_issuing *conf_issuing_get(const struct conf *conf,
+    const char *name);
+const struct conf_policy *conf_policy_get(const struct conf *conf,
+    const char *name);
+
+/* Parses "sha1", "sha256", "sha384", "sha512"; 1 on success. */
+int conf_parse_md(const char *s, enum signer_md *md);
+
+#endif
