@@ -90,8 +90,11 @@ main(int argc, char **argv)
 			commands[i].help();
 			return CMD_OK;
 		}
-		optind++;	/* getopt restarts on the command's arguments */
-		return commands[i].run(&g, argc - optind + 1, argv + optind - 1);
+		int first = optind;
+
+		/* GNU getopt: 0 re-initialises it for the command's own argv. */
+		optind = 0;
+		return commands[i].run(&g, argc - first, argv + first);
 	}
 	log_error("unknown command '%s' (see inkan --help)", argv[optind]);
 	return CMD_USAGE;
