@@ -21,14 +21,8 @@ ca_prepare_dir(const char *dir, int create)
 	char *db;
 	int ok = 1;
 
-	if (!create) {
-		if (!file_exists(dir)) {
-			log_error("%s: no such CA directory (run 'inkan --dir "
-			    "%s init' first)", dir, dir);
-			return 0;
-		}
+	if (!create)
 		return 1;
-	}
 	if ((db = file_join(dir, "inkan.db")) == NULL)
 		return 0;
 	if (file_exists(db)) {
@@ -40,6 +34,11 @@ ca_prepare_dir(const char *dir, int create)
 	return ok && file_mkdirs(dir, 0700);
 }
 
+/*
+ * Order matters: the configuration is validated before anything is
+ * created, and the signer is forked before the store is opened so that it
+ * inherits nothing but its key folder.
+ */
 struct ca *
 ca_open(const struct ca_open_opts *opts)
 {
@@ -47,8 +46,6 @@ ca_open(const struct ca_open_opts *opts)
 	struct ca *ca = NULL, *res = NULL;
 	char *keys = NULL, *db = NULL;
 
-	if (!ca_prepare_dir(opts->dir, opts->create))
-		return NULL;
 	if ((ca = calloc(1, sizeof(*ca))) == NULL ||
 	    (ca->dir = strdup(opts->dir)) == NULL ||
 	    (keys = file_join(opts->dir, "keys")) == NULL ||
@@ -58,6 +55,15 @@ ca_open(const struct ca_open_opts *opts)
 	    file_join(opts->dir, "inkan.conf");
 	if (ca->conf_path == NULL)
 		goto out;
+	if (!opts->create && !file_exists(db)) {
+		log_error("%s: no CA here (no inkan.db); run 'inkan --dir %s "
+		    "init' first", opts->dir, opts->dir);
+		goto out;
+	}
+	if ((ca->conf = conf_load(ca->conf_path)) == NULL)
+		goto out;
+	if (!ca_prepare_dir(opts->dir, opts->create))
+		goto out;
 	if (!opts->no_signer) {
 		if (opts->create && !file_mkdirs(keys, 0700))
 			goto out;
@@ -65,13 +71,6 @@ ca_open(const struct ca_open_opts *opts)
 		sc.passphrase_file = opts->passphrase_file;
 		if ((ca->signer = signer_start(&sc)) == NULL)
 			goto out;
-	}
-	if ((ca->conf = conf_load(ca->conf_path)) == NULL)
-		goto out;
-	if (!opts->create && !file_exists(db)) {
-		log_error("%s: no store in this directory (run init first)",
-		    db);
-		goto out;
 	}
 	if ((ca->store = store_open(db)) == NULL)
 		goto out;
