@@ -14,22 +14,31 @@
  * the passphrase. Certificates bound to a key (NAME.crt, PEM, one or more:
  * cross-certificates share key and subject) let the signer check each TBS
  * before it signs: issuer name equal to the key's certificate subject, the
- * validity inside the latest bound certificate's validity, the signature
- * algorithm matching the requested digest and the key.
+ * validity inside that of the bound certificates (notBefore not before the
+ * earliest notBefore, notAfter not after the latest notAfter), the
+ * signature algorithm matching the requested digest and the key (RSA,
+ * PKCS#1 v1.5, parameters NULL), and the TBS encoded in DER.
  *
  * Wire format (both directions), all integers big-endian:
  *   request:  u32 length of the rest | u8 op | u8 md | u8 name_len | name |
  *             payload
  *   reply:    u32 length of the rest | u8 status (0 ok) | payload
  *             (payload: the result, or a UTF-8 error message on failure)
- * A frame longer than SIGNER_FRAME_MAX is refused and ends the session.
+ * The length counts the bytes after it, 1..SIGNER_FRAME_MAX; any other
+ * length, or a request too short for its name, ends the session. Before
+ * the first request the signer sends one reply of its own: status 0 once
+ * it holds the passphrase (signer_start() waits for it), or the error.
+ * Key names are 1..SIGNER_KEY_NAME_MAX of [A-Za-z0-9_-] (file names).
  */
 
 #define SIGNER_FRAME_MAX	(256 * 1024)
 #define SIGNER_KEY_NAME_MAX	64
 
 enum signer_op {
-	/* payload u32 bits (2048..8192); makes NAME.key; reply SPKI DER */
+	/*
+	 * payload u32 bits (2048, 3072 or 4096); makes NAME.key, never
+	 * over an existing file; reply SPKI DER
+	 */
 	SIGNER_OP_GENERATE,
 	/* no payload; reply SPKI DER of NAME.key */
 	SIGNER_OP_PUBKEY,
@@ -44,10 +53,11 @@ enum signer_op {
 	 */
 	SIGNER_OP_SIGN_CERT,
 	/*
-	 * payload TBSCertificate DER of a CA certificate, including a
-	 * self-signed root whose key has no bound certificate yet (then the
-	 * TBS subject public key must be NAME's own); only the deliberate
-	 * operator commands (init, key ceremony) use it; reply signature
+	 * payload TBSCertificate DER of a CA certificate (basicConstraints
+	 * cA TRUE), including a self-signed root whose key has no bound
+	 * certificate yet (then the TBS subject public key must be NAME's
+	 * own); only the deliberate operator commands (init, key ceremony)
+	 * use it; reply signature
 	 */
 	SIGNER_OP_SIGN_CA_CERT,
 	/* payload TBSCertList DER; reply signature */
@@ -87,11 +97,16 @@ struct signer;
 /*
  * Forks the signer process. The child closes every other descriptor,
  * reads the passphrase and serves requests until its socket closes; it
- * never returns. Returns the parent's handle, or NULL (logged).
+ * never returns. The parent returns once the child holds the passphrase
+ * (so a prompt on the terminal is over): the handle, or NULL (logged) if
+ * the passphrase could not be read.
  */
 struct signer *signer_start(const struct signer_config *conf);
 
-/* Closes the socket and waits for the child. Accepts NULL. 1 if it exited 0. */
+/*
+ * Shuts the socket down and waits for the child. 1 if it exited 0;
+ * accepts NULL (then 1).
+ */
 int signer_stop(struct signer *s);
 
 /* Process id of the child, for tests that kill it. */
@@ -121,7 +136,9 @@ int signer_sign(struct signer *s, enum signer_op op, const char *key,
  * Sends all n jobs and collects their replies in order, keeping the
  * socket full in both directions so the signer never waits on us (group
  * issuance). Returns 1 if every job was answered (each job's ok says
- * whether it was signed), 0 if the session broke.
+ * whether it was signed), 0 if the session broke. A job with a bad op,
+ * digest or key name is refused locally (ok 0) and never sent. The
+ * outputs are overwritten, not freed: free them with signer_jobs_clear().
  */
 int signer_sign_many(struct signer *s, struct signer_job *jobs, size_t n);
 

@@ -1,0 +1,469 @@
+#include "keys/tbs.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/asn1t.h>
+#include <openssl/err.h>
+#include <openssl/ocsp.h>
+#include <openssl/rsa.h>
+#include <openssl/x509v3.h>
+
+#include "util/log.h"
+
+/*
+ * SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING }: the shape shared by
+ * Certificate, CertificateList and BasicOCSPResponse. Wrapping a TBS in
+ * it with an empty signature lets OpenSSL's own d2i parse the TBS, with
+ * no hand-written DER.
+ */
+typedef struct {
+	ASN1_TYPE	*tbs;
+	X509_ALGOR	*alg;
+	ASN1_BIT_STRING	*sig;
+} TBS_SIGNED;
+
+ASN1_SEQUENCE(TBS_SIGNED) = {
+	ASN1_SIMPLE(TBS_SIGNED, tbs, ASN1_ANY),
+	ASN1_SIMPLE(TBS_SIGNED, alg, X509_ALGOR),
+	ASN1_SIMPLE(TBS_SIGNED, sig, ASN1_BIT_STRING),
+} static_ASN1_SEQUENCE_END(TBS_SIGNED)
+
+/*
+ * TBSCertList (RFC 5280 §5.1). OpenSSL 3.0 has no accessor for the inner
+ * signature algorithm of a CRL, so the signer reads it with this template.
+ */
+typedef struct {
+	ASN1_INTEGER	*version;
+	X509_ALGOR	*sigalg;
+	X509_NAME	*issuer;
+	ASN1_TIME	*this_update;
+	ASN1_TIME	*next_update;
+	STACK_OF(X509_REVOKED) *revoked;
+	STACK_OF(X509_EXTENSION) *exts;
+} TBS_CERTLIST;
+
+ASN1_SEQUENCE(TBS_CERTLIST) = {
+	ASN1_OPT(TBS_CERTLIST, version, ASN1_INTEGER),
+	ASN1_SIMPLE(TBS_CERTLIST, sigalg, X509_ALGOR),
+	ASN1_SIMPLE(TBS_CERTLIST, issuer, X509_NAME),
+	ASN1_SIMPLE(TBS_CERTLIST, this_update, ASN1_TIME),
+	ASN1_OPT(TBS_CERTLIST, next_update, ASN1_TIME),
+	ASN1_SEQUENCE_OF_OPT(TBS_CERTLIST, revoked, X509_REVOKED),
+	ASN1_EXP_SEQUENCE_OF_OPT(TBS_CERTLIST, exts, X509_EXTENSION, 0),
+} static_ASN1_SEQUENCE_END(TBS_CERTLIST)
+
+/* Signature algorithm of each digest, PKCS#1 v1.5 (RFC 4055, RFC 3279). */
+static const int tbs_alg_nid[SIGNER_MD_MAX] = {
+	[SIGNER_MD_SHA1] = NID_sha1WithRSAEncryption,
+	[SIGNER_MD_SHA256] = NID_sha256WithRSAEncryption,
+	[SIGNER_MD_SHA384] = NID_sha384WithRSAEncryption,
+	[SIGNER_MD_SHA512] = NID_sha512WithRSAEncryption,
+};
+
+/* Wraps c->tbs in TBS_SIGNED; the DER is OPENSSL_malloc'd. */
+static unsigned char *
+tbs_wrap(const struct tbs_check *c, int *len, struct signer_reason *why)
+{
+	TBS_SIGNED w = { NULL, NULL, NULL };
+	const unsigned char *p = c->tbs;
+	unsigned char *der = NULL;
+
+	if (c->len > LONG_MAX ||
+	    (w.tbs = d2i_ASN1_TYPE(NULL, &p, (long)c->len)) == NULL ||
+	    p != c->tbs + c->len || ASN1_TYPE_get(w.tbs) != V_ASN1_SEQUENCE) {
+		ERR_clear_error();
+		signer_refuse(why, c->key, "payload is not one DER SEQUENCE");
+		goto out;
+	}
+	if ((w.alg = X509_ALGOR_new()) == NULL ||
+	    !X509_ALGOR_set0(w.alg, OBJ_nid2obj(NID_sha256WithRSAEncryption),
+	    V_ASN1_NULL, NULL) ||
+	    (w.sig = ASN1_BIT_STRING_new()) == NULL ||
+	    (*len = ASN1_item_i2d((ASN1_VALUE *)&w, &der,
+	    ASN1_ITEM_rptr(TBS_SIGNED))) <= 0) {
+		log_openssl("key %s: cannot wrap the TBS", c->key);
+		signer_refuse(why, c->key, "out of memory");
+		der = NULL;
+	}
+ out:
+	ASN1_TYPE_free(w.tbs);
+	X509_ALGOR_free(w.alg);
+	ASN1_BIT_STRING_free(w.sig);
+	return der;
+}
+
+/* Parses the wrapped TBS as item it (X509, X509_CRL, OCSP_BASICRESP). */
+static ASN1_VALUE *
+tbs_d2i_wrapped(const struct tbs_check *c, const ASN1_ITEM *it,
+    const char *what, struct signer_reason *why)
+{
+	const unsigned char *p;
+	unsigned char *der;
+	ASN1_VALUE *v;
+	int len = 0;
+
+	if ((der = tbs_wrap(c, &len, why)) == NULL)
+		return NULL;
+	p = der;
+	if ((v = ASN1_item_d2i(NULL, &p, len, it)) == NULL || p != der + len) {
+		ERR_clear_error();
+		signer_refuse(why, c->key, "payload is not a %s", what);
+		ASN1_item_free(v, it);
+		v = NULL;
+	}
+	OPENSSL_free(der);
+	return v;
+}
+
+/*
+ * Only DER is signed (X.690 §10): the parsed structure must encode back
+ * to exactly the bytes received. Takes re (OPENSSL_malloc'd) over.
+ */
+static int
+tbs_check_der(const struct tbs_check *c, unsigned char *re, int re_len,
+    const char *what, struct signer_reason *why)
+{
+	int ok;
+
+	ok = re_len > 0 && (size_t)re_len == c->len &&
+	    memcmp(re, c->tbs, c->len) == 0;
+	OPENSSL_free(re);
+	if (!ok)
+		return signer_refuse(why, c->key, "%s is not DER (X.690 "
+		    "§10)", what);
+	return 1;
+}
+
+/* RFC 5280 §4.1.2.3, §5.1.2.2: the inner algorithm is the one used. */
+static int
+tbs_check_alg(const struct tbs_check *c, const X509_ALGOR *alg,
+    struct signer_reason *why)
+{
+	const ASN1_OBJECT *obj;
+	const void *pval;
+	int ptype;
+
+	X509_ALGOR_get0(&obj, &ptype, &pval, alg);
+	if (OBJ_obj2nid(obj) != tbs_alg_nid[c->md])
+		return signer_refuse(why, c->key, "TBS signature algorithm "
+		    "is not %s as requested (RFC 5280 §4.1.2.3)",
+		    OBJ_nid2ln(tbs_alg_nid[c->md]));
+	if (ptype != V_ASN1_NULL)
+		return signer_refuse(why, c->key, "TBS signature algorithm "
+		    "parameters must be NULL (RFC 4055 §5)");
+	return 1;
+}
+
+/* The key's certificates all share one subject (filekey.c). */
+static int
+tbs_check_issuer(const struct tbs_check *c, const X509_NAME *issuer,
+    const char *rule, struct signer_reason *why)
+{
+	X509 *ca = sk_X509_value(c->certs, 0);
+
+	if (X509_NAME_cmp(issuer, X509_get_subject_name(ca)) != 0)
+		return signer_refuse(why, c->key, "TBS issuer does not match "
+		    "the key's certificate subject (%s)", rule);
+	return 1;
+}
+
+/* *cmp is a's order relative to b; 0 if either time is invalid. */
+static int
+tbs_time_cmp(const ASN1_TIME *a, const ASN1_TIME *b, int *cmp)
+{
+	return (*cmp = ASN1_TIME_compare(a, b)) != -2;
+}
+
+/* The bound certificates' earliest notBefore and latest notAfter. */
+static int
+tbs_bound_validity(const struct tbs_check *c, const ASN1_TIME **first,
+    const ASN1_TIME **last)
+{
+	const ASN1_TIME *nb, *na;
+	int i, cmp;
+
+	*first = *last = NULL;
+	for (i = 0; i < sk_X509_num(c->certs); i++) {
+		nb = X509_get0_notBefore(sk_X509_value(c->certs, i));
+		na = X509_get0_notAfter(sk_X509_value(c->certs, i));
+		if (*first == NULL || (tbs_time_cmp(nb, *first, &cmp) &&
+		    cmp < 0))
+			*first = nb;
+		if (*last == NULL || (tbs_time_cmp(na, *last, &cmp) &&
+		    cmp > 0))
+			*last = na;
+	}
+	return *first != NULL && *last != NULL;
+}
+
+/* A certificate may not outlive, nor predate, the CA's own. */
+static int
+tbs_check_validity(const struct tbs_check *c, X509 *x,
+    struct signer_reason *why)
+{
+	const ASN1_TIME *first, *last;
+	int before, after;
+
+	if (!tbs_bound_validity(c, &first, &last) ||
+	    !tbs_time_cmp(X509_get0_notBefore(x), first, &before) ||
+	    !tbs_time_cmp(X509_get0_notAfter(x), last, &after))
+		return signer_refuse(why, c->key, "TBS validity holds an "
+		    "invalid time (RFC 5280 §4.1.2.5)");
+	if (before < 0)
+		return signer_refuse(why, c->key, "TBS notBefore is before "
+		    "the key's earliest certificate notBefore");
+	if (after > 0)
+		return signer_refuse(why, c->key, "TBS notAfter is after the "
+		    "key's latest certificate notAfter");
+	return 1;
+}
+
+/* SIGN_CERT is for end entities, SIGN_CA_CERT for CAs only. */
+static int
+tbs_check_ca(const struct tbs_check *c, X509 *x, struct signer_reason *why)
+{
+	BASIC_CONSTRAINTS *bc;
+	int crit, is_ca;
+
+	if (X509_get_extension_flags(x) & EXFLAG_INVALID) {
+		ERR_clear_error();
+		return signer_refuse(why, c->key, "TBS has a malformed or "
+		    "repeated extension (RFC 5280 §4.2)");
+	}
+	bc = X509_get_ext_d2i(x, NID_basic_constraints, &crit, NULL);
+	if (bc == NULL && crit != -1)
+		return signer_refuse(why, c->key, "TBS basicConstraints is "
+		    "malformed or repeated (RFC 5280 §4.2.1.9)");
+	is_ca = bc != NULL && bc->ca;
+	BASIC_CONSTRAINTS_free(bc);
+	if (c->op == SIGNER_OP_SIGN_CERT && is_ca)
+		return signer_refuse(why, c->key, "SIGN_CERT refuses a TBS "
+		    "with basicConstraints cA TRUE; use SIGN_CA_CERT");
+	if (c->op == SIGNER_OP_SIGN_CA_CERT && !is_ca)
+		return signer_refuse(why, c->key, "SIGN_CA_CERT needs "
+		    "basicConstraints cA TRUE (RFC 5280 §4.2.1.9)");
+	return 1;
+}
+
+/* Without a bound certificate, only the key's own root may be signed. */
+static int
+tbs_check_self_signed(const struct tbs_check *c, X509 *x,
+    struct signer_reason *why)
+{
+	EVP_PKEY *pub;
+
+	if (c->op != SIGNER_OP_SIGN_CA_CERT)
+		return signer_refuse(why, c->key, "key has no bound "
+		    "certificate; bind its CA certificate first");
+	if (X509_NAME_cmp(X509_get_issuer_name(x),
+	    X509_get_subject_name(x)) != 0)
+		return signer_refuse(why, c->key, "key has no bound "
+		    "certificate and the TBS is not self-issued (issuer "
+		    "differs from subject)");
+	if ((pub = X509_get0_pubkey(x)) == NULL ||
+	    EVP_PKEY_eq(pub, c->pkey) != 1) {
+		ERR_clear_error();
+		return signer_refuse(why, c->key, "key has no bound "
+		    "certificate and the TBS subject public key is not the "
+		    "key's own");
+	}
+	return 1;
+}
+
+static int
+tbs_check_cert(const struct tbs_check *c, struct signer_reason *why)
+{
+	unsigned char *re = NULL;
+	X509 *x;
+	int re_len, ok = 0;
+
+	if ((x = (X509 *)tbs_d2i_wrapped(c, ASN1_ITEM_rptr(X509),
+	    "TBSCertificate", why)) == NULL)
+		return 0;
+	re_len = i2d_re_X509_tbs(x, &re);
+	if (!tbs_check_der(c, re, re_len, "TBSCertificate", why) ||
+	    !tbs_check_alg(c, X509_get0_tbs_sigalg(x), why) ||
+	    !tbs_check_ca(c, x, why))
+		goto out;
+	if (sk_X509_num(c->certs) == 0)
+		ok = tbs_check_self_signed(c, x, why);
+	else
+		ok = tbs_check_issuer(c, X509_get_issuer_name(x),
+		    "RFC 5280 §4.1.2.4", why) &&
+		    tbs_check_validity(c, x, why);
+ out:
+	X509_free(x);
+	return ok;
+}
+
+/* The signature algorithm inside a TBSCertList, through our template. */
+static int
+tbs_check_crl_alg(const struct tbs_check *c, struct signer_reason *why)
+{
+	const unsigned char *p = c->tbs;
+	TBS_CERTLIST *tl;
+	int ok;
+
+	tl = (TBS_CERTLIST *)ASN1_item_d2i(NULL, &p, (long)c->len,
+	    ASN1_ITEM_rptr(TBS_CERTLIST));
+	if (tl == NULL || p != c->tbs + c->len) {
+		ERR_clear_error();
+		ok = signer_refuse(why, c->key, "payload is not a "
+		    "TBSCertList");
+	} else
+		ok = tbs_check_alg(c, tl->sigalg, why);
+	ASN1_item_free((ASN1_VALUE *)tl, ASN1_ITEM_rptr(TBS_CERTLIST));
+	return ok;
+}
+
+static int
+tbs_check_crl(const struct tbs_check *c, struct signer_reason *why)
+{
+	unsigned char *re = NULL;
+	X509_CRL *crl;
+	int re_len, ok = 0;
+
+	if (sk_X509_num(c->certs) == 0)
+		return signer_refuse(why, c->key, "key has no bound "
+		    "certificate; bind its CA certificate first");
+	if ((crl = (X509_CRL *)tbs_d2i_wrapped(c, ASN1_ITEM_rptr(X509_CRL),
+	    "TBSCertList", why)) == NULL)
+		return 0;
+	re_len = i2d_re_X509_CRL_tbs(crl, &re);
+	ok = tbs_check_der(c, re, re_len, "TBSCertList", why) &&
+	    tbs_check_crl_alg(c, why) &&
+	    tbs_check_issuer(c, X509_CRL_get_issuer(crl),
+	    "RFC 5280 §5.1.2.3", why);
+	X509_CRL_free(crl);
+	return ok;
+}
+
+/* RFC 6960 §4.2.2.3: the responder is named by subject or key hash. */
+static int
+tbs_check_responder(const struct tbs_check *c, const OCSP_BASICRESP *bs,
+    struct signer_reason *why)
+{
+	const ASN1_OCTET_STRING *pid = NULL;
+	const X509_NAME *pname = NULL;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len;
+	X509 *cert = sk_X509_value(c->certs, 0);
+
+	if (!OCSP_resp_get0_id(bs, &pid, &pname))
+		return signer_refuse(why, c->key, "ResponseData has no "
+		    "responderID");
+	if (pname != NULL) {
+		if (X509_NAME_cmp(pname, X509_get_subject_name(cert)) != 0)
+			return signer_refuse(why, c->key, "responderID byName "
+			    "does not match the key's certificate subject "
+			    "(RFC 6960 §4.2.2.3)");
+		return 1;
+	}
+	if (!X509_pubkey_digest(cert, EVP_sha1(), md, &md_len)) {
+		log_openssl("key %s: cannot hash the public key", c->key);
+		return signer_refuse(why, c->key, "cannot hash the public key");
+	}
+	if (pid == NULL || ASN1_STRING_length(pid) != (int)md_len ||
+	    memcmp(ASN1_STRING_get0_data(pid), md, md_len) != 0)
+		return signer_refuse(why, c->key, "responderID byKey is not "
+		    "the SHA-1 of the key's public key (RFC 6960 §4.2.2.3)");
+	return 1;
+}
+
+/* The ResponseData itself must be whole DER before anything else. */
+static int
+tbs_check_respdata(const struct tbs_check *c, struct signer_reason *why)
+{
+	const unsigned char *p = c->tbs;
+	unsigned char *re = NULL;
+	OCSP_RESPDATA *rd;
+	int re_len, ok;
+
+	if ((rd = d2i_OCSP_RESPDATA(NULL, &p, (long)c->len)) == NULL ||
+	    p != c->tbs + c->len) {
+		ERR_clear_error();
+		OCSP_RESPDATA_free(rd);
+		return signer_refuse(why, c->key, "payload is not an OCSP "
+		    "ResponseData");
+	}
+	re_len = i2d_OCSP_RESPDATA(rd, &re);
+	ok = tbs_check_der(c, re, re_len, "ResponseData", why);
+	OCSP_RESPDATA_free(rd);
+	return ok;
+}
+
+static int
+tbs_check_ocsp(const struct tbs_check *c, struct signer_reason *why)
+{
+	OCSP_BASICRESP *bs;
+	int ok;
+
+	if (sk_X509_num(c->certs) == 0)
+		return signer_refuse(why, c->key, "key has no bound "
+		    "certificate; bind the responder's certificate first");
+	if (!tbs_check_respdata(c, why))
+		return 0;
+	/* OCSP_RESPDATA is opaque; a wrapped BasicOCSPResponse is not. */
+	if ((bs = (OCSP_BASICRESP *)tbs_d2i_wrapped(c,
+	    ASN1_ITEM_rptr(OCSP_BASICRESP), "ResponseData", why)) == NULL)
+		return 0;
+	ok = tbs_check_responder(c, bs, why);
+	OCSP_BASICRESP_free(bs);
+	return ok;
+}
+
+int
+tbs_check(const struct tbs_check *c, struct signer_reason *why)
+{
+	if ((unsigned int)c->md >= SIGNER_MD_MAX)
+		return signer_refuse(why, c->key, "unknown digest");
+	if (!EVP_PKEY_is_a(c->pkey, "RSA"))
+		return signer_refuse(why, c->key, "not an RSA key; only "
+		    "RSASSA-PKCS1-v1_5 is supported");
+	if (c->len > LONG_MAX)
+		return signer_refuse(why, c->key, "payload too long");
+	switch (c->op) {
+	case SIGNER_OP_SIGN_CERT:
+	case SIGNER_OP_SIGN_CA_CERT:
+		return tbs_check_cert(c, why);
+	case SIGNER_OP_SIGN_CRL:
+		return tbs_check_crl(c, why);
+	case SIGNER_OP_SIGN_OCSP:
+		return tbs_check_ocsp(c, why);
+	default:
+		return signer_refuse(why, c->key, "not a signing operation");
+	}
+}
+
+int
+tbs_sign(EVP_PKEY *pkey, enum signer_md md, const unsigned char *tbs,
+    size_t len, unsigned char **sig, size_t *sig_len)
+{
+	EVP_PKEY_CTX *pctx = NULL;
+	EVP_MD_CTX *ctx;
+	unsigned char *buf = NULL;
+	size_t n = 0;
+	int ok = 0;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestSignInit_ex(ctx, &pctx, signer_md_name(md), NULL, NULL,
+	    pkey, NULL) ||
+	    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) <= 0 ||
+	    !EVP_DigestSign(ctx, NULL, &n, tbs, len) ||
+	    (buf = OPENSSL_malloc(n)) == NULL ||
+	    !EVP_DigestSign(ctx, buf, &n, tbs, len)) {
+		log_openssl("signer: %s signature failed",
+		    signer_md_name(md));
+		goto out;
+	}
+	*sig = buf;
+	*sig_len = n;
+	buf = NULL;
+	ok = 1;
+ out:
+	OPENSSL_free(buf);
+	EVP_MD_CTX_free(ctx);
+	return ok;
+}
