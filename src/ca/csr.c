@@ -1,5 +1,6 @@
 #include "ca/csr.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,39 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+
+/*
+ * The whole input is one request: PEM_read_bio skips blocks of other
+ * kinds and stops after the END line, so check that the request's block
+ * comes first and that only white space follows it.
+ */
+static int
+csr_pem_whole(const unsigned char *buf, size_t len, BIO *b, char *err,
+    size_t errlen)
+{
+	static const char *const begin[] = {
+		"-----BEGIN CERTIFICATE REQUEST-----",
+		"-----BEGIN NEW CERTIFICATE REQUEST-----",
+	};
+	size_t rest = (size_t)BIO_pending(b);
+	int first = 0;
+
+	for (size_t i = 0; i < sizeof(begin) / sizeof(begin[0]); i++)
+		first |= len >= strlen(begin[i]) &&
+		    memcmp(buf, begin[i], strlen(begin[i])) == 0;
+	if (!first) {
+		snprintf(err, errlen, "data before the PEM certificate "
+		    "request; send one request only");
+		return 0;
+	}
+	for (size_t i = len - rest; i < len; i++)
+		if (!isspace(buf[i])) {
+			snprintf(err, errlen, "data after the PEM certificate "
+			    "request; send one request only");
+			return 0;
+		}
+	return 1;
+}
 
 X509_REQ *
 csr_parse(const unsigned char *buf, size_t len, char *err, size_t errlen)
@@ -26,10 +60,14 @@ csr_parse(const unsigned char *buf, size_t len, char *err, size_t errlen)
 		if ((b = BIO_new_mem_buf(buf, (int)len)) == NULL)
 			return NULL;
 		req = PEM_read_bio_X509_REQ(b, NULL, NULL, NULL);
-		BIO_free(b);
 		if (req == NULL)
 			snprintf(err, errlen, "not a PEM certificate request "
 			    "(BEGIN CERTIFICATE REQUEST), or truncated");
+		else if (!csr_pem_whole(buf, len, b, err, errlen)) {
+			X509_REQ_free(req);
+			req = NULL;
+		}
+		BIO_free(b);
 	} else {
 		req = d2i_X509_REQ(NULL, &p, (long)len);
 		if (req == NULL)

@@ -306,6 +306,35 @@ conf_expand_all(struct conf *c)
 	return ok;
 }
 
+/*
+ * inih reads a line in chunks of at most INI_MAX_LINE - 1 bytes and takes
+ * the rest of a longer line for a line of its own: a value would be cut
+ * short, silently if the rest looks like a comment. Refuse such lines.
+ */
+static int
+conf_check_lines(const char *path, const char *text)
+{
+	const char *p = text, *nl;
+	size_t len;
+	int line = 1;
+
+	for (; *p != '\0'; line++) {
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		if (len > INI_MAX_LINE - 3) {
+			log_error("%s:%d: line longer than %d bytes", path, line,
+			    INI_MAX_LINE - 3);
+			return 0;
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return 1;
+}
+
 struct conf *
 conf_load(const char *path)
 {
@@ -322,6 +351,8 @@ conf_load(const char *path)
 		    path);
 		goto out;
 	}
+	if (!conf_check_lines(path, (const char *)text))
+		goto out;
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (c->path = strdup(path)) == NULL)
 		goto out;

@@ -202,6 +202,10 @@ cert_add_months(time_t t, int months)
 	tm.tm_mon += months;
 	tm.tm_year += tm.tm_mon / 12;
 	tm.tm_mon %= 12;
+	if (tm.tm_mon < 0) {	/* months < 0: C division truncates */
+		tm.tm_mon += 12;
+		tm.tm_year--;
+	}
 	year = tm.tm_year + 1900;
 	dim = mdays[tm.tm_mon];
 	if (tm.tm_mon == 1 && ((year % 4 == 0 && year % 100 != 0) ||

@@ -50,29 +50,37 @@ name_rule_find(const char *key, size_t len)
 	return NULL;
 }
 
-/* Counts UTF-8 characters; -1 if the bytes are not valid UTF-8. */
+/*
+ * Counts UTF-8 characters; -1 if the bytes are not valid UTF-8 (RFC 3629
+ * §3: no overlong forms, no UTF-16 surrogates, nothing above U+10FFFF).
+ */
 static long
 name_utf8_len(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp, min;
 	long n = 0;
 	int more;
 
 	while (*p != '\0') {
-		if (*p < 0x80)
-			more = 0;
-		else if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
-			more = 1;
-		else if ((*p & 0xf0) == 0xe0)
-			more = 2;
-		else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
-			more = 3;
-		else
+		if (*p < 0x80) {
+			more = 0; cp = *p; min = 0;
+		} else if ((*p & 0xe0) == 0xc0) {
+			more = 1; cp = *p & 0x1f; min = 0x80;
+		} else if ((*p & 0xf0) == 0xe0) {
+			more = 2; cp = *p & 0x0f; min = 0x800;
+		} else if ((*p & 0xf8) == 0xf0) {
+			more = 3; cp = *p & 0x07; min = 0x10000;
+		} else
 			return -1;
 		p++;
-		for (; more > 0; more--, p++)
+		for (; more > 0; more--, p++) {
 			if ((*p & 0xc0) != 0x80)
 				return -1;
+			cp = cp << 6 | (*p & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return -1;
 		n++;
 	}
 	return n;
@@ -254,8 +262,8 @@ name_oneline(const X509_NAME *name)
 		return NULL;
 	if (X509_NAME_print_ex(b, name, 0,
 	    XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
-	    (len = BIO_get_mem_data(b, &data)) >= 0)
-		res = strndup(data, (size_t)len);
+	    (len = BIO_get_mem_data(b, &data)) >= 0)	/* data NULL if empty */
+		res = len == 0 ? strdup("") : strndup(data, (size_t)len);
 	BIO_free(b);
 	return res;
 }
