@@ -555,55 +555,94 @@ issue_prepare(struct ca *ca, const struct issue_request *req,
 	return res;
 }
 
+/*
+ * Requests built and signed together. A batch is cut into chunks so that
+ * the next chunk is built, linted and recorded while the signer signs
+ * this one (ca_sign_begin); each chunk is one group commit each side.
+ */
+#define ISSUE_CHUNK	16
+
+/* A batch holds one policy, so one issue_ctx serves it all. */
+static int
+issue_same_policy(const struct issue_request *reqs, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(reqs[i].policy, reqs[0].policy) != 0 ||
+		    reqs[i].legacy_sha1 != reqs[0].legacy_sha1) {
+			log_error("issue: a batch holds one policy");
+			return 0;
+		}
+	return 1;
+}
+
+/* Builds reqs[from..to) into items[*m..]; a refused request is skipped. */
+static void
+issue_prepare_chunk(struct ca *ca, const struct issue_request *reqs,
+    size_t from, size_t to, struct issue_ctx *c, struct ca_sign_item *items,
+    size_t *idx, size_t *m)
+{
+	char err[ISSUE_ERR_MAX];
+
+	for (size_t i = from; i < to; i++) {
+		c->smime_type = 0;
+		if ((items[*m].tbs = issue_prepare(ca, &reqs[i], c, err,
+		    sizeof(err))) == NULL) {
+			log_error("issue: %s", err);
+			continue;
+		}
+		items[*m].profile = c->profile->name;
+		idx[(*m)++] = i;
+	}
+}
+
 size_t
 ca_issue_batch(struct ca *ca, const struct issue_request *reqs, size_t n,
     X509 **out)
 {
 	struct issue_ctx c = { 0 };
 	struct ca_sign_item *items = NULL;
+	struct ca_sign_flight *flight = NULL, *next;
 	struct ca_signing how;
 	char err[ISSUE_ERR_MAX];
-	size_t m = 0, issued = 0;
+	size_t *idx = NULL, m = 0, first, issued = 0;
 
 	for (size_t i = 0; i < n; i++)
 		out[i] = NULL;
-	if (n == 0)
+	if (n == 0 || !issue_same_policy(reqs, n))
 		return 0;
 	if (!issue_ctx_load(ca, &reqs[0], &c, err, sizeof(err))) {
 		log_error("issue: %s", err);
 		goto out;
 	}
-	if ((items = calloc(n, sizeof(*items))) == NULL)
+	if ((items = calloc(n, sizeof(*items))) == NULL ||
+	    (idx = calloc(n, sizeof(*idx))) == NULL)
 		goto out;
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(reqs[i].policy, reqs[0].policy) != 0 ||
-		    reqs[i].legacy_sha1 != reqs[0].legacy_sha1) {
-			log_error("issue: a batch holds one policy");
-			goto out;
-		}
-		c.smime_type = 0;
-		if ((items[m].tbs = issue_prepare(ca, &reqs[i], &c, err,
-		    sizeof(err))) == NULL) {
-			log_error("issue: %s", err);
-			goto out;
-		}
-		items[m].profile = c.profile->name;
-		m++;
-	}
 	how.issuer = c.policy->issuer;
 	how.key = c.ca_rec->key_name;
 	how.op = SIGNER_OP_SIGN_CERT;
 	how.md = c.profile->md;
 	how.issuer_pub = X509_get0_pubkey(c.cacert);
-	ca_sign_batch(ca, &how, items, m);
-	for (size_t i = 0; i < m; i++) {
-		out[i] = items[i].cert;
-		issued += out[i] != NULL;
+	for (size_t from = 0; from < n; from += ISSUE_CHUNK) {
+		first = m;
+		issue_prepare_chunk(ca, reqs, from, from + ISSUE_CHUNK < n ?
+		    from + ISSUE_CHUNK : n, &c, items, idx, &m);
+		next = m > first ? ca_sign_begin(ca, &how, items + first,
+		    m - first, flight) : NULL;
+		if (flight != NULL)
+			ca_sign_end(ca, flight);
+		flight = next;
+	}
+	if (flight != NULL)
+		ca_sign_end(ca, flight);
+	for (size_t j = 0; j < m; j++) {
+		out[idx[j]] = items[j].cert;
+		issued += items[j].cert != NULL;
 	}
  out:
-	for (size_t i = 0; items != NULL && i < m; i++)
-		X509_free(items[i].tbs);
+	for (size_t j = 0; items != NULL && j < m; j++)
+		X509_free(items[j].tbs);
 	free(items);
+	free(idx);
 	issue_ctx_clear(&c);
 	return issued;
 }

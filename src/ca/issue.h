@@ -37,7 +37,9 @@ X509 *ca_issue(struct ca *ca, const struct issue_request *req,
 
 /*
  * Issues n certificates of one policy with group commit. out[i] gets
- * each certificate (NULL where refused). Returns the number issued.
+ * each certificate (NULL where refused; a refusal is logged and does not
+ * stop the others). The next requests are built while the signer signs
+ * the previous ones (ca_sign_begin). Returns the number issued.
  */
 size_t ca_issue_batch(struct ca *ca, const struct issue_request *reqs,
     size_t n, X509 **out);

@@ -1,5 +1,6 @@
 #include "ca/sign.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,9 +20,24 @@ struct ca_pending {
 	int		 recorded;
 };
 
+/* A batch between its two commits (ca_sign_begin, ca_sign_end). */
+struct ca_sign_flight {
+	struct ca_signing how;
+	struct ca_sign_item *items;
+	struct ca_pending *p;
+	struct signer_job *jobs;
+	size_t		 n;
+	struct signer	*signer;
+	pthread_t	 thread;
+	int		 running;	/* thread started, not yet joined */
+	int		 session_ok;	/* what signer_sign_many returned */
+};
+
 static void
 ca_pending_clear(struct ca_pending *p, size_t n)
 {
+	if (p == NULL)
+		return;
 	for (size_t i = 0; i < n; i++) {
 		OPENSSL_free(p[i].tbs);
 		OPENSSL_free(p[i].serial);
@@ -171,45 +187,116 @@ ca_record_issued(struct ca *ca, const struct ca_signing *how,
 	return 0;
 }
 
+static void
+ca_sign_flight_free(struct ca_sign_flight *f)
+{
+	if (f == NULL)
+		return;
+	if (f->jobs != NULL)
+		signer_jobs_clear(f->jobs, f->n);
+	free(f->jobs);
+	ca_pending_clear(f->p, f->n);
+	free(f);
+}
+
+/*
+ * The signer's side of a flight, in its own thread: it touches only the
+ * signer socket and f, never the store, which stays with the caller.
+ */
+static void *
+ca_sign_thread(void *arg)
+{
+	struct ca_sign_flight *f = arg;
+
+	f->session_ok = signer_sign_many(f->signer, f->jobs, f->n);
+	return NULL;
+}
+
+/* Hands f to the signer: in a thread, or here if none can be started. */
+static void
+ca_sign_launch(struct ca_sign_flight *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		f->jobs[i].op = f->how.op;
+		f->jobs[i].md = f->how.md;
+		f->jobs[i].key = f->how.key;
+		f->jobs[i].tbs = f->p[i].tbs;
+		f->jobs[i].tbs_len = f->p[i].tbs_len;
+	}
+	if (pthread_create(&f->thread, NULL, ca_sign_thread, f) == 0)
+		f->running = 1;
+	else
+		ca_sign_thread(f);
+}
+
+static void
+ca_sign_wait(struct ca_sign_flight *f)
+{
+	if (f != NULL && f->running) {
+		pthread_join(f->thread, NULL);
+		f->running = 0;
+	}
+}
+
+struct ca_sign_flight *
+ca_sign_begin(struct ca *ca, const struct ca_signing *how,
+    struct ca_sign_item *items, size_t n, struct ca_sign_flight *prev)
+{
+	struct ca_sign_flight *f;
+	int recorded;
+
+	for (size_t i = 0; i < n; i++)
+		items[i].cert = NULL;
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->p = calloc(n, sizeof(*f->p))) == NULL ||
+	    (f->jobs = calloc(n, sizeof(*f->jobs))) == NULL) {
+		log_error("issuance: out of memory; nothing was signed");
+		ca_sign_flight_free(f);
+		return NULL;
+	}
+	f->how = *how;
+	f->items = items;
+	f->n = n;
+	f->signer = ca->signer;
+	/* Durable before the signer sees it; prev is signed meanwhile. */
+	recorded = ca_record_intents(ca, how, items, f->p, n);
+	ca_sign_wait(prev);
+	if (!recorded) {
+		ca_sign_flight_free(f);
+		return NULL;
+	}
+	ca_sign_launch(f);
+	return f;
+}
+
+int
+ca_sign_end(struct ca *ca, struct ca_sign_flight *f)
+{
+	int all = 1;
+
+	if (f == NULL)
+		return 0;
+	ca_sign_wait(f);
+	/* A broken session leaves every job !ok: all intents get aborted. */
+	if (!f->session_ok)
+		log_error("issuance: the signer session failed");
+	for (size_t i = 0; i < f->n; i++) {
+		f->items[i].cert = ca_finish_one(&f->how, &f->p[i], &f->jobs[i]);
+		all &= f->items[i].cert != NULL;
+	}
+	if (!ca_record_issued(ca, &f->how, f->items, f->p, f->n))
+		all = 0;
+	ca_sign_flight_free(f);
+	return all;
+}
+
 int
 ca_sign_batch(struct ca *ca, const struct ca_signing *how,
     struct ca_sign_item *items, size_t n)
 {
-	struct ca_pending *p = NULL;
-	struct signer_job *jobs = NULL;
-	int all = 0;
-
-	for (size_t i = 0; i < n; i++)
-		items[i].cert = NULL;
-	if ((p = calloc(n, sizeof(*p))) == NULL ||
-	    (jobs = calloc(n, sizeof(*jobs))) == NULL)
-		goto out;
-	if (!ca_record_intents(ca, how, items, p, n))
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		jobs[i].op = how->op;
-		jobs[i].md = how->md;
-		jobs[i].key = how->key;
-		jobs[i].tbs = p[i].tbs;
-		jobs[i].tbs_len = p[i].tbs_len;
-	}
-	/* A broken session leaves every job !ok: all intents get aborted. */
-	if (!signer_sign_many(ca->signer, jobs, n))
-		log_error("issuance: the signer session failed");
-	all = 1;
-	for (size_t i = 0; i < n; i++) {
-		items[i].cert = ca_finish_one(how, &p[i], &jobs[i]);
-		all &= items[i].cert != NULL;
-	}
-	if (!ca_record_issued(ca, how, items, p, n))
-		all = 0;
- out:
-	if (jobs != NULL)
-		signer_jobs_clear(jobs, n);
-	free(jobs);
-	if (p != NULL)
-		ca_pending_clear(p, n);
-	return all;
+	if (n == 0)
+		return 1;
+	return ca_sign_end(ca, ca_sign_begin(ca, how, items, n, NULL));
 }
 
 X509 *

@@ -33,6 +33,28 @@ struct ca_signing {
 int ca_sign_batch(struct ca *ca, const struct ca_signing *how,
     struct ca_sign_item *items, size_t n);
 
+/*
+ * Signing in flight, so that the caller builds the next batch while the
+ * signer signs this one. ca_sign_begin() records the intents of
+ * items[0..n) in one commit, then hands them to a thread that drives the
+ * signer; the signer serves one batch at a time, so begin first waits
+ * until prev (the batch still in flight, or NULL) has its signatures.
+ * Returns NULL if the intents could not be recorded: then nothing of this
+ * batch is signed and every cert is NULL. how and items must stay valid
+ * until ca_sign_end(). Only the calling thread uses the store.
+ */
+struct ca_sign_flight;
+struct ca_sign_flight *ca_sign_begin(struct ca *ca,
+    const struct ca_signing *how, struct ca_sign_item *items, size_t n,
+    struct ca_sign_flight *prev);
+
+/*
+ * Waits for f's signatures, checks each, stores the certificates in one
+ * commit and frees f. Returns 1 if every item got a cert; 0 otherwise,
+ * and for a NULL f (a failed ca_sign_begin).
+ */
+int ca_sign_end(struct ca *ca, struct ca_sign_flight *f);
+
 /* One certificate; returns the signed certificate or NULL. */
 X509 *ca_sign_one(struct ca *ca, const struct ca_signing *how, X509 *tbs,
     const char *profile, const char *subject_ca);
