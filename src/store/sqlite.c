@@ -51,7 +51,18 @@ enum sqlite_stmt_id {
 	STMT_CERT_STATE,
 	STMT_CERT_EACH,
 	STMT_CERT_EACH_CA,
+	STMT_CERT_REVOKE,
+	STMT_CERT_FIND_SERIAL,
+	STMT_CERT_NEEDING_OCSP,
 	STMT_CERT_COUNT,
+	STMT_REVOKED_EACH,
+	STMT_CRL_INSERT,
+	STMT_CRL_MAX_NUMBER,
+	STMT_CRL_LATEST,
+	STMT_OCSP_PUT,
+	STMT_OCSP_GET,
+	STMT_OCSP_EACH,
+	STMT_OCSP_DUE,
 	STMT_COUNTER_NEXT,
 	STMT_MAX
 };
@@ -59,13 +70,32 @@ enum sqlite_stmt_id {
 #define SQLITE_CERT_COLUMNS						\
 	"id, issuer, serial, state, tbs_sha256, profile, subject, "	\
 	"subject_ca, not_before, not_after, der, status, revoked_at, "	\
-	"reason, intent_at, issued_at"
+	"reason, invalidity_at, intent_at, issued_at"
 
 /* Column numbers of SQLITE_CERT_COLUMNS. */
 enum sqlite_cert_col {
 	COL_ID, COL_ISSUER, COL_SERIAL, COL_STATE, COL_TBS, COL_PROFILE,
 	COL_SUBJECT, COL_SUBJECT_CA, COL_NOT_BEFORE, COL_NOT_AFTER, COL_DER,
-	COL_STATUS, COL_REVOKED_AT, COL_REASON, COL_INTENT_AT, COL_ISSUED_AT
+	COL_STATUS, COL_REVOKED_AT, COL_REASON, COL_INVALIDITY_AT,
+	COL_INTENT_AT, COL_ISSUED_AT
+};
+
+/*
+ * Whether a certificate is still covered by the status services, given a
+ * struct store_status_scope bound at ?A (keep_profile), ?B
+ * (keep_expired_before) and ?C (expired_before).
+ */
+#define SQLITE_IN_SCOPE(a, b, c)					\
+	"not_after >= CASE WHEN profile = " a " THEN " b " ELSE " c " END"
+
+#define SQLITE_OCSP_COLUMNS						\
+	"issuer, serial, hash_alg, der, this_update, next_update, "	\
+	"produced_at"
+
+/* Column numbers of SQLITE_OCSP_COLUMNS, then the rowid walks page by. */
+enum sqlite_ocsp_col {
+	OCOL_ISSUER, OCOL_SERIAL, OCOL_HASH_ALG, OCOL_DER, OCOL_THIS_UPDATE,
+	OCOL_NEXT_UPDATE, OCOL_PRODUCED_AT, OCOL_ROWID
 };
 
 static const char *const sqlite_stmt_sql[STMT_MAX] = {
@@ -93,7 +123,7 @@ static const char *const sqlite_stmt_sql[STMT_MAX] = {
 	    "WHERE issuer = ?1 AND serial = ?2 AND state = 'intent'",
 	[STMT_CERT_GET] = "SELECT " SQLITE_CERT_COLUMNS " FROM certificates "
 	    "WHERE issuer = ?1 AND serial = ?2",
-	[STMT_CERT_STATE] = "SELECT state FROM certificates "
+	[STMT_CERT_STATE] = "SELECT state, status FROM certificates "
 	    "WHERE issuer = ?1 AND serial = ?2",
 	/*
 	 * Keyset paging: each batch resumes after the last row seen,
@@ -106,8 +136,76 @@ static const char *const sqlite_stmt_sql[STMT_MAX] = {
 	    "FROM certificates "
 	    "WHERE subject_ca = ?1 AND (intent_at, id) > (?2, ?3) "
 	    "ORDER BY intent_at, id LIMIT ?4",
+	/*
+	 * The WHERE holds the allowed moves (store.h); the trigger
+	 * certificates_status_forward holds them for everyone else.
+	 */
+	[STMT_CERT_REVOKE] = "UPDATE certificates SET status = ?3, "
+	    "revoked_at = ?4, reason = ?5, invalidity_at = ?6 "
+	    "WHERE issuer = ?1 AND serial = ?2 AND state = 'issued' AND "
+	    "(status = 'good' OR (status = 'hold' AND ?3 = 'revoked'))",
+	/*
+	 * One probe of UNIQUE (issuer, serial) per CA, so that no index
+	 * on serial alone slows issuance down; the few rows found are
+	 * sorted.
+	 */
+	[STMT_CERT_FIND_SERIAL] = "SELECT " SQLITE_CERT_COLUMNS " "
+	    "FROM certificates "
+	    "WHERE issuer IN (SELECT name FROM cas) AND serial = ?1 AND "
+	    "(intent_at, id) > (?2, ?3) ORDER BY intent_at, id LIMIT ?4",
+	/*
+	 * A response older than the revocation, or the hold, still gives
+	 * the old status. Rows have revoked_at NULL while good.
+	 */
+	[STMT_CERT_NEEDING_OCSP] = "SELECT " SQLITE_CERT_COLUMNS " "
+	    "FROM certificates AS c "
+	    "WHERE c.issuer = ?1 AND c.state = 'issued' AND "
+	    SQLITE_IN_SCOPE("?6", "?7", "?8") " AND "
+	    "(c.intent_at, c.id) > (?2, ?3) AND NOT EXISTS (SELECT 1 "
+	    "FROM ocsp_responses AS o WHERE o.issuer = c.issuer AND "
+	    "o.serial = c.serial AND o.hash_alg = ?5 AND "
+	    "o.produced_at >= coalesce(c.revoked_at, 0)) "
+	    "ORDER BY c.intent_at, c.id LIMIT ?4",
 	[STMT_CERT_COUNT] = "SELECT count(*) FROM certificates "
 	    "WHERE issuer = ?1",
+	/*
+	 * The WHERE repeats the one of the partial index
+	 * certificates_revoked, which holds every column read here: SQLite
+	 * uses a partial index only when the query implies its WHERE.
+	 */
+	[STMT_REVOKED_EACH] = "SELECT serial, revoked_at, reason, "
+	    "invalidity_at, not_after FROM certificates "
+	    "WHERE issuer = ?1 AND status != 'good' AND state = 'issued' AND "
+	    SQLITE_IN_SCOPE("?2", "?3", "?4"),
+	[STMT_CRL_INSERT] = "INSERT INTO crls (issuer, number, "
+	    "this_update, next_update, der, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "CAST(strftime('%s', 'now') AS INTEGER))",
+	[STMT_CRL_MAX_NUMBER] = "SELECT max(number) FROM crls "
+	    "WHERE issuer = ?1",
+	[STMT_CRL_LATEST] = "SELECT issuer, number, this_update, "
+	    "next_update, der FROM crls WHERE issuer = ?1 "
+	    "ORDER BY number DESC LIMIT 1",
+	/*
+	 * A refresh replaces the response unless the stored one was
+	 * produced later (store.h): sqlite3_changes() then says 0.
+	 */
+	[STMT_OCSP_PUT] = "INSERT INTO ocsp_responses (" SQLITE_OCSP_COLUMNS
+	    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+	    "ON CONFLICT (issuer, serial, hash_alg) DO UPDATE "
+	    "SET der = excluded.der, this_update = excluded.this_update, "
+	    "next_update = excluded.next_update, "
+	    "produced_at = excluded.produced_at "
+	    "WHERE excluded.produced_at >= ocsp_responses.produced_at",
+	[STMT_OCSP_GET] = "SELECT " SQLITE_OCSP_COLUMNS " "
+	    "FROM ocsp_responses "
+	    "WHERE issuer = ?1 AND serial = ?2 AND hash_alg = ?3",
+	[STMT_OCSP_EACH] = "SELECT " SQLITE_OCSP_COLUMNS " "
+	    "FROM ocsp_responses WHERE issuer = ?1 ORDER BY serial, hash_alg",
+	[STMT_OCSP_DUE] = "SELECT " SQLITE_OCSP_COLUMNS ", rowid "
+	    "FROM ocsp_responses WHERE next_update < ?1 AND "
+	    "(next_update, rowid) > (?2, ?3) "
+	    "ORDER BY next_update, rowid LIMIT ?4",
 	/*
 	 * At the top, value + 1 would overflow into a float; the WHERE
 	 * makes that "no row", reported as exhausted.
@@ -123,6 +221,7 @@ struct store_sqlite {
 	sqlite3		*db;
 	char		*path;
 	int		 in_txn;	/* between store_begin and its end */
+	const char	*walking;	/* the lean walk whose callback runs */
 	sqlite3_stmt	*stmt[STMT_MAX];
 };
 
@@ -143,6 +242,15 @@ sqlite_of(struct store *st)
 static sqlite3_stmt *
 sqlite_stmt(struct store_sqlite *s, enum sqlite_stmt_id id)
 {
+	/*
+	 * A lean walk's callback would reset the statement under it, or
+	 * write beside a read in progress: store.h forbids it.
+	 */
+	if (s->walking != NULL) {
+		log_error("store: %s: store called from inside %s", s->path,
+		    s->walking);
+		return NULL;
+	}
 	if (s->in_txn && sqlite3_get_autocommit(s->db)) {
 		log_error("store: %s: transaction was rolled back after an "
 		    "earlier error; roll back and start again", s->path);
@@ -492,6 +600,7 @@ sqlite_cert_read_fixed(sqlite3_stmt *stmt, struct store_cert *c)
 	c->revoked_at = sqlite3_column_int64(stmt, COL_REVOKED_AT);
 	c->reason = sqlite3_column_type(stmt, COL_REASON) == SQLITE_NULL ?
 	    -1 : sqlite3_column_int(stmt, COL_REASON);
+	c->invalidity_at = sqlite3_column_int64(stmt, COL_INVALIDITY_AT);
 	c->intent_at = sqlite3_column_int64(stmt, COL_INTENT_AT);
 	c->issued_at = sqlite3_column_int64(stmt, COL_ISSUED_AT);
 	return 1;
@@ -556,8 +665,14 @@ sqlite_cert_intent(struct store *st, const struct store_cert *cert)
 			    "store", obj, cert->issuer,
 			    cert->subject_ca != NULL ? " or subject CA " : "",
 			    cert->subject_ca != NULL ? cert->subject_ca : "");
-		else if (rc == SQLITE_CONSTRAINT_UNIQUE)
-			/* CP-3.1.5: aborted or not, a serial is burnt. */
+		else if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+		    rc == SQLITE_CONSTRAINT_TRIGGER)
+			/*
+			 * CP-3.1.5: aborted or not, a serial is burnt.
+			 * certificates_insert_once finds the row before
+			 * UNIQUE does; it is the only trigger this
+			 * INSERT can meet.
+			 */
 			log_error("store: %s: already exists; a serial is "
 			    "never used twice", obj);
 		else
@@ -656,6 +771,98 @@ sqlite_cert_abort(struct store *st, const char *issuer, const char *serial)
 	    serial, NULL, 0, 0);
 }
 
+/* What a certificate refused a revocation for, in status text, may do. */
+static const char *
+sqlite_status_rule(const char *status, size_t len)
+{
+	if (len == 7 && memcmp(status, "revoked", 7) == 0)
+		return "; revocation is final (CP-4.9)";
+	if (len == 4 && memcmp(status, "hold", 4) == 0)
+		return "; a certificate on hold can only be revoked "
+		    "(CP-4.9.13)";
+	return "";
+}
+
+/*
+ * Says why STMT_CERT_REVOKE of issuer/serial changed nothing: no such
+ * certificate, one not issued, or a status that cannot move that way.
+ */
+static void
+sqlite_log_not_revocable(struct store_sqlite *s, const char *issuer,
+    const char *serial, enum store_cert_status status)
+{
+	const char *action, *state, *current;
+	sqlite3_stmt *stmt;
+	char obj[SQLITE_OBJ_MAX];
+	size_t len, cur_len;
+	int rc;
+
+	action = status == STORE_STATUS_HOLD ? "put on hold" : "revoke";
+	sqlite_obj_cert(obj, issuer, serial);
+	if ((stmt = sqlite_stmt(s, STMT_CERT_STATE)) == NULL)
+		return;
+	if (!sqlite_bind_text(stmt, 1, issuer) ||
+	    !sqlite_bind_text(stmt, 2, serial))
+		rc = SQLITE_ERROR;
+	else
+		rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		state = sqlite_column_view(stmt, 0, &len);
+		current = sqlite_column_view(stmt, 1, &cur_len);
+		if (len != 6 || memcmp(state, "issued", 6) != 0)
+			log_error("store: %s: cannot %s: state is %.*s, not "
+			    "issued", obj, action, (int)len, state);
+		else
+			log_error("store: %s: cannot %s: status is %.*s%s",
+			    obj, action, (int)cur_len, current,
+			    sqlite_status_rule(current, cur_len));
+	} else if (rc == SQLITE_DONE)
+		log_error("store: %s: cannot %s: not in the store", obj,
+		    action);
+	else
+		sqlite_log_step(s, obj, rc);
+	sqlite_stmt_done(stmt);
+}
+
+static int
+sqlite_cert_revoke(struct store *st, const char *issuer, const char *serial,
+    enum store_cert_status status, int64_t revoked_at, int reason,
+    int64_t invalidity_at)
+{
+	struct store_sqlite *s = sqlite_of(st);
+	sqlite3_stmt *stmt;
+	char obj[SQLITE_OBJ_MAX];
+	int rc, ok = 0;
+
+	sqlite_obj_cert(obj, issuer, serial);
+	if ((stmt = sqlite_stmt(s, STMT_CERT_REVOKE)) == NULL)
+		return 0;
+	/* No invalidity date is NULL in the table, 0 in store.h. */
+	if (!sqlite_bind_text(stmt, 1, issuer) ||
+	    !sqlite_bind_text(stmt, 2, serial) ||
+	    !sqlite_bind_text(stmt, 3, store_cert_status_name(status)) ||
+	    sqlite3_bind_int64(stmt, 4, revoked_at) != SQLITE_OK ||
+	    sqlite3_bind_int(stmt, 5, reason) != SQLITE_OK ||
+	    (invalidity_at != 0 &&
+	    sqlite3_bind_int64(stmt, 6, invalidity_at) != SQLITE_OK)) {
+		sqlite_log_step(s, obj, SQLITE_ERROR);
+		goto out;
+	}
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+		sqlite_log_step(s, obj, rc);
+		goto out;
+	}
+	if (sqlite3_changes(s->db) != 1) {
+		sqlite_stmt_done(stmt);
+		sqlite_log_not_revocable(s, issuer, serial, status);
+		goto out;
+	}
+	ok = 1;
+ out:
+	sqlite_stmt_done(stmt);
+	return ok;
+}
+
 static int
 sqlite_cert_get(struct store *st, const char *issuer, const char *serial,
     struct store_cert **out)
@@ -687,26 +894,62 @@ sqlite_cert_get(struct store *st, const char *issuer, const char *serial,
 }
 
 /*
- * Reads up to SQLITE_EACH_BATCH rows that walk (STMT_CERT_EACH or
- * STMT_CERT_EACH_CA) selects by key, after the row (at, id), into batch,
- * setting *n. The statement is reset before the callbacks run, so they may
- * call back into the store, even to change the rows they see.
+ * A paged walk over certificates: its statement selects rows by ?1 = key
+ * after the row (?2 intent_at, ?3 id), at most ?4 of them. The walk of
+ * certificates needing OCSP responses binds its hash algorithm and scope
+ * too, at ?5 to ?8.
+ */
+struct sqlite_walk {
+	enum sqlite_stmt_id		 stmt;
+	const char			*key;
+	const char			*hash_alg;	/* or NULL */
+	const struct store_status_scope	*scope;		/* with hash_alg */
+};
+
+/* Binds a struct store_status_scope at i, i + 1 and i + 2. */
+static int
+sqlite_bind_scope(sqlite3_stmt *stmt, int i,
+    const struct store_status_scope *scope)
+{
+	return sqlite_bind_text(stmt, i, scope->keep_profile) &&
+	    sqlite3_bind_int64(stmt, i + 1, scope->keep_expired_before) ==
+	    SQLITE_OK &&
+	    sqlite3_bind_int64(stmt, i + 2, scope->expired_before) ==
+	    SQLITE_OK;
+}
+
+static int
+sqlite_walk_bind(sqlite3_stmt *stmt, const struct sqlite_walk *w,
+    int64_t at, int64_t id)
+{
+	if (!sqlite_bind_text(stmt, 1, w->key) ||
+	    sqlite3_bind_int64(stmt, 2, at) != SQLITE_OK ||
+	    sqlite3_bind_int64(stmt, 3, id) != SQLITE_OK ||
+	    sqlite3_bind_int(stmt, 4, SQLITE_EACH_BATCH) != SQLITE_OK)
+		return 0;
+	if (w->hash_alg == NULL)
+		return 1;
+	return sqlite_bind_text(stmt, 5, w->hash_alg) &&
+	    sqlite_bind_scope(stmt, 6, w->scope);
+}
+
+/*
+ * Reads up to SQLITE_EACH_BATCH rows of walk w, after the row (at, id),
+ * into batch, setting *n. The statement is reset before the callbacks
+ * run, so they may call back into the store, even to change the rows
+ * they see.
  */
 static int
-sqlite_cert_batch(struct store_sqlite *s, enum sqlite_stmt_id walk,
-    const char *key, int64_t at, int64_t id, struct store_cert **batch,
-    size_t *n)
+sqlite_cert_batch(struct store_sqlite *s, const struct sqlite_walk *w,
+    int64_t at, int64_t id, struct store_cert **batch, size_t *n)
 {
 	sqlite3_stmt *stmt;
 	int rc, ok = 0;
 
 	*n = 0;
-	if ((stmt = sqlite_stmt(s, walk)) == NULL)
+	if ((stmt = sqlite_stmt(s, w->stmt)) == NULL)
 		return 0;
-	if (!sqlite_bind_text(stmt, 1, key) ||
-	    sqlite3_bind_int64(stmt, 2, at) != SQLITE_OK ||
-	    sqlite3_bind_int64(stmt, 3, id) != SQLITE_OK ||
-	    sqlite3_bind_int(stmt, 4, SQLITE_EACH_BATCH) != SQLITE_OK) {
+	if (!sqlite_walk_bind(stmt, w, at, id)) {
 		sqlite_log_step(s, "certificates", SQLITE_ERROR);
 		goto out;
 	}
@@ -734,10 +977,10 @@ sqlite_cert_batch_free(struct store_cert **batch, size_t n)
 		store_cert_free(batch[i]);
 }
 
-/* Calls fn for every row walk selects by key, a batch at a time. */
+/* Calls fn for every row of walk w, a batch at a time. */
 static int
-sqlite_cert_walk(struct store_sqlite *s, enum sqlite_stmt_id walk,
-    const char *key, store_cert_fn fn, void *arg)
+sqlite_cert_walk(struct store_sqlite *s, const struct sqlite_walk *w,
+    store_cert_fn fn, void *arg)
 {
 	struct store_cert *batch[SQLITE_EACH_BATCH];
 	int64_t at = INT64_MIN, id = INT64_MIN;
@@ -745,7 +988,7 @@ sqlite_cert_walk(struct store_sqlite *s, enum sqlite_stmt_id walk,
 	int ok = 1;
 
 	do {
-		if (!sqlite_cert_batch(s, walk, key, at, id, batch, &n)) {
+		if (!sqlite_cert_batch(s, w, at, id, batch, &n)) {
 			sqlite_cert_batch_free(batch, n);
 			return 0;
 		}
@@ -764,16 +1007,45 @@ static int
 sqlite_cert_each_in_state(struct store *st, enum store_cert_state state,
     store_cert_fn fn, void *arg)
 {
-	return sqlite_cert_walk(sqlite_of(st), STMT_CERT_EACH,
-	    store_cert_state_name(state), fn, arg);
+	const struct sqlite_walk w = {
+		STMT_CERT_EACH, store_cert_state_name(state), NULL, NULL
+	};
+
+	return sqlite_cert_walk(sqlite_of(st), &w, fn, arg);
 }
 
 static int
 sqlite_cert_each_for_ca(struct store *st, const char *ca_name,
     store_cert_fn fn, void *arg)
 {
-	return sqlite_cert_walk(sqlite_of(st), STMT_CERT_EACH_CA, ca_name, fn,
-	    arg);
+	const struct sqlite_walk w = {
+		STMT_CERT_EACH_CA, ca_name, NULL, NULL
+	};
+
+	return sqlite_cert_walk(sqlite_of(st), &w, fn, arg);
+}
+
+static int
+sqlite_cert_find_serial(struct store *st, const char *serial,
+    store_cert_fn fn, void *arg)
+{
+	const struct sqlite_walk w = {
+		STMT_CERT_FIND_SERIAL, serial, NULL, NULL
+	};
+
+	return sqlite_cert_walk(sqlite_of(st), &w, fn, arg);
+}
+
+static int
+sqlite_cert_each_needing_ocsp(struct store *st, const char *issuer,
+    const char *hash_alg, const struct store_status_scope *scope,
+    store_cert_fn fn, void *arg)
+{
+	const struct sqlite_walk w = {
+		STMT_CERT_NEEDING_OCSP, issuer, hash_alg, scope
+	};
+
+	return sqlite_cert_walk(sqlite_of(st), &w, fn, arg);
 }
 
 static int
@@ -796,6 +1068,439 @@ sqlite_cert_count(struct store *st, const char *issuer, int64_t *count)
 	ok = 1;
  out:
 	sqlite_stmt_done(stmt);
+	return ok;
+}
+
+/*
+ * Fills r from a row of STMT_REVOKED_EACH without copying: the pointers
+ * are SQLite's, valid until the next step. Returns 0 if the serial cannot
+ * be read (out of memory).
+ */
+static int
+sqlite_revoked_view(sqlite3_stmt *stmt, struct store_revoked *r)
+{
+	if ((r->serial = (const char *)sqlite3_column_text(stmt, 0)) == NULL)
+		return 0;
+	r->revoked_at = sqlite3_column_int64(stmt, 1);
+	r->reason = sqlite3_column_type(stmt, 2) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(stmt, 2);
+	r->invalidity_at = sqlite3_column_int64(stmt, 3);
+	r->not_after = sqlite3_column_int64(stmt, 4);
+	return 1;
+}
+
+/*
+ * One statement stepped to the end, nothing allocated: a CRL of a million
+ * entries costs a million steps of a covering index. s->walking makes any
+ * store call from fn fail instead of resetting this statement.
+ */
+static int
+sqlite_revoked_each(struct store *st, const char *issuer,
+    const struct store_status_scope *scope, store_revoked_fn fn, void *arg)
+{
+	struct store_sqlite *s = sqlite_of(st);
+	struct store_revoked r;
+	sqlite3_stmt *stmt;
+	char obj[SQLITE_OBJ_MAX];
+	int rc, ok = 0;
+
+	snprintf(obj, sizeof(obj), "revoked certificates of %s", issuer);
+	if ((stmt = sqlite_stmt(s, STMT_REVOKED_EACH)) == NULL)
+		return 0;
+	if (!sqlite_bind_text(stmt, 1, issuer) ||
+	    !sqlite_bind_scope(stmt, 2, scope)) {
+		sqlite_log_step(s, obj, SQLITE_ERROR);
+		goto out;
+	}
+	s->walking = "store_revoked_each";
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (!sqlite_revoked_view(stmt, &r)) {
+			log_error("store: %s: %s: out of memory", s->path,
+			    obj);
+			goto out;
+		}
+		if (!fn(&r, arg))
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		sqlite_log_step(s, obj, rc);
+		goto out;
+	}
+	ok = 1;
+ out:
+	s->walking = NULL;
+	sqlite_stmt_done(stmt);
+	return ok;
+}
+
+static void
+sqlite_obj_crl(char obj[SQLITE_OBJ_MAX], const char *issuer, int64_t number)
+{
+	snprintf(obj, SQLITE_OBJ_MAX, "CRL %s/%lld", issuer,
+	    (long long)number);
+}
+
+/*
+ * Says why crls_number_increases refused number: the highest number of
+ * issuer so far.
+ */
+static void
+sqlite_log_crl_number(struct store_sqlite *s, const char *issuer,
+    int64_t number)
+{
+	sqlite3_stmt *stmt;
+	char obj[SQLITE_OBJ_MAX];
+
+	sqlite_obj_crl(obj, issuer, number);
+	if ((stmt = sqlite_stmt(s, STMT_CRL_MAX_NUMBER)) == NULL)
+		return;
+	if (sqlite_bind_text(stmt, 1, issuer) &&
+	    sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+		log_error("store: %s: number not greater than %lld, the "
+		    "latest; CRL numbers strictly increase (RFC 5280 §5.2.3)",
+		    obj, (long long)sqlite3_column_int64(stmt, 0));
+	else
+		sqlite_log_step(s, obj, SQLITE_CONSTRAINT_TRIGGER);
+	sqlite_stmt_done(stmt);
+}
+
+static int
+sqlite_crl_insert(struct store *st, const char *issuer, int64_t number,
+    int64_t this_update, int64_t next_update, const unsigned char *der,
+    size_t len)
+{
+	struct store_sqlite *s = sqlite_of(st);
+	sqlite3_stmt *stmt;
+	char obj[SQLITE_OBJ_MAX];
+	int rc, ok = 0;
+
+	sqlite_obj_crl(obj, issuer, number);
+	if ((stmt = sqlite_stmt(s, STMT_CRL_INSERT)) == NULL)
+		return 0;
+	if (!sqlite_bind_text(stmt, 1, issuer) ||
+	    sqlite3_bind_int64(stmt, 2, number) != SQLITE_OK ||
+	    sqlite3_bind_int64(stmt, 3, this_update) != SQLITE_OK ||
+	    sqlite3_bind_int64(stmt, 4, next_update) != SQLITE_OK ||
+	    !sqlite_bind_blob(stmt, 5, der, len)) {
+		sqlite_log_step(s, obj, SQLITE_ERROR);
+		goto out;
+	}
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+		sqlite_stmt_done(stmt);
+		if (rc == SQLITE_CONSTRAINT_TRIGGER)
+			sqlite_log_crl_number(s, issuer, number);
+		else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+			log_error("store: %s: issuer %s is not in the store",
+			    obj, issuer);
+		else
+			sqlite_log_step(s, obj, rc);
+		goto out;
+	}
+	ok = 1;
+ out:
+	sqlite_stmt_done(stmt);
+	return ok;
+}
+
+static struct store_crl *
+sqlite_crl_read(struct store_sqlite *s, sqlite3_stmt *stmt)
+{
+	struct store_crl *crl, *res = NULL;
+
+	if ((crl = calloc(1, sizeof(*crl))) == NULL ||
+	    !sqlite_column_str(stmt, 0, &crl->issuer) ||
+	    !sqlite_column_blob(stmt, 4, &crl->der, &crl->der_len)) {
+		log_error("store: %s: out of memory", s->path);
+		goto out;
+	}
+	if (crl->issuer == NULL || crl->der == NULL) {
+		log_error("store: %s: CRL row damaged", s->path);
+		goto out;
+	}
+	crl->number = sqlite3_column_int64(stmt, 1);
+	crl->this_update = sqlite3_column_int64(stmt, 2);
+	crl->next_update = sqlite3_column_int64(stmt, 3);
+	res = crl;
+	crl = NULL;
+ out:
+	store_crl_free(crl);
+	return res;
+}
+
+static int
+sqlite_crl_latest(struct store *st, const char *issuer,
+    struct store_crl **out)
+{
+	struct store_sqlite *s = sqlite_of(st);
+	sqlite3_stmt *stmt;
+	char obj[SQLITE_OBJ_MAX];
+	int rc, ok = 0;
+
+	snprintf(obj, sizeof(obj), "CRLs of %s", issuer);
+	if ((stmt = sqlite_stmt(s, STMT_CRL_LATEST)) == NULL)
+		return 0;
+	if (!sqlite_bind_text(stmt, 1, issuer)) {
+		sqlite_log_step(s, obj, SQLITE_ERROR);
+		goto out;
+	}
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if ((*out = sqlite_crl_read(s, stmt)) == NULL)
+			goto out;
+	} else if (rc != SQLITE_DONE) {
+		sqlite_log_step(s, obj, rc);
+		goto out;
+	}
+	ok = 1;
+ out:
+	sqlite_stmt_done(stmt);
+	return ok;
+}
+
+static void
+sqlite_obj_ocsp(char obj[SQLITE_OBJ_MAX], const char *issuer,
+    const char *serial, const char *hash_alg)
+{
+	snprintf(obj, SQLITE_OBJ_MAX, "OCSP response %s/%s (%s)", issuer,
+	    serial, hash_alg);
+}
+
+static int
+sqlite_ocsp_put(struct store *st, const struct store_ocsp *r)
+{
+	struct store_sqlite *s = sqlite_of(st);
+	sqlite3_stmt *stmt;
+	char obj[SQLITE_OBJ_MAX];
+	int rc, ok = 0;
+
+	sqlite_obj_ocsp(obj, r->issuer, r->serial, r->hash_alg);
+	if ((stmt = sqlite_stmt(s, STMT_OCSP_PUT)) == NULL)
+		return 0;
+	if (!sqlite_bind_text(stmt, 1, r->issuer) ||
+	    !sqlite_bind_text(stmt, 2, r->serial) ||
+	    !sqlite_bind_text(stmt, 3, r->hash_alg) ||
+	    !sqlite_bind_blob(stmt, 4, r->der, r->der_len) ||
+	    sqlite3_bind_int64(stmt, 5, r->this_update) != SQLITE_OK ||
+	    sqlite3_bind_int64(stmt, 6, r->next_update) != SQLITE_OK ||
+	    sqlite3_bind_int64(stmt, 7, r->produced_at) != SQLITE_OK) {
+		sqlite_log_step(s, obj, SQLITE_ERROR);
+		goto out;
+	}
+	if ((rc = sqlite3_step(stmt)) != SQLITE_DONE) {
+		/* ocsp_responses_issued is the only trigger it meets. */
+		if (rc == SQLITE_CONSTRAINT_TRIGGER)
+			log_error("store: %s: certificate %s/%s not issued; "
+			    "a serial never issued gets no response", obj,
+			    r->issuer, r->serial);
+		else
+			sqlite_log_step(s, obj, rc);
+		goto out;
+	}
+	if (sqlite3_changes(s->db) != 1) {
+		log_error("store: %s: not replaced: the stored response was "
+		    "produced later", obj);
+		goto out;
+	}
+	ok = 1;
+ out:
+	sqlite_stmt_done(stmt);
+	return ok;
+}
+
+/*
+ * Fills r from a row of SQLITE_OCSP_COLUMNS without copying: the pointers
+ * are SQLite's, valid until the next step. Returns 0 if a column cannot
+ * be read (out of memory) or is missing (a damaged row).
+ */
+static int
+sqlite_ocsp_view(sqlite3_stmt *stmt, struct store_ocsp *r)
+{
+	/* store.h's record has mutable pointers; these are lent only. */
+	r->issuer = (char *)sqlite3_column_text(stmt, OCOL_ISSUER);
+	r->serial = (char *)sqlite3_column_text(stmt, OCOL_SERIAL);
+	r->hash_alg = (char *)sqlite3_column_text(stmt, OCOL_HASH_ALG);
+	r->der = (unsigned char *)sqlite3_column_blob(stmt, OCOL_DER);
+	r->der_len = (size_t)sqlite3_column_bytes(stmt, OCOL_DER);
+	r->this_update = sqlite3_column_int64(stmt, OCOL_THIS_UPDATE);
+	r->next_update = sqlite3_column_int64(stmt, OCOL_NEXT_UPDATE);
+	r->produced_at = sqlite3_column_int64(stmt, OCOL_PRODUCED_AT);
+	return r->issuer != NULL && r->serial != NULL && r->hash_alg != NULL &&
+	    r->der != NULL && r->der_len > 0;
+}
+
+/* A copy of the row stmt is on, for the caller to keep. */
+static struct store_ocsp *
+sqlite_ocsp_read(struct store_sqlite *s, sqlite3_stmt *stmt)
+{
+	struct store_ocsp view, *r, *res = NULL;
+
+	if (!sqlite_ocsp_view(stmt, &view)) {
+		log_error("store: %s: OCSP response row damaged", s->path);
+		return NULL;
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL ||
+	    (r->issuer = strdup(view.issuer)) == NULL ||
+	    (r->serial = strdup(view.serial)) == NULL ||
+	    (r->hash_alg = strdup(view.hash_alg)) == NULL ||
+	    (r->der = malloc(view.der_len)) == NULL) {
+		log_error("store: %s: out of memory", s->path);
+		goto out;
+	}
+	memcpy(r->der, view.der, view.der_len);
+	r->der_len = view.der_len;
+	r->this_update = view.this_update;
+	r->next_update = view.next_update;
+	r->produced_at = view.produced_at;
+	res = r;
+	r = NULL;
+ out:
+	store_ocsp_free(r);
+	return res;
+}
+
+static int
+sqlite_ocsp_get(struct store *st, const char *issuer, const char *serial,
+    const char *hash_alg, struct store_ocsp **out)
+{
+	struct store_sqlite *s = sqlite_of(st);
+	sqlite3_stmt *stmt;
+	char obj[SQLITE_OBJ_MAX];
+	int rc, ok = 0;
+
+	sqlite_obj_ocsp(obj, issuer, serial, hash_alg);
+	if ((stmt = sqlite_stmt(s, STMT_OCSP_GET)) == NULL)
+		return 0;
+	if (!sqlite_bind_text(stmt, 1, issuer) ||
+	    !sqlite_bind_text(stmt, 2, serial) ||
+	    !sqlite_bind_text(stmt, 3, hash_alg)) {
+		sqlite_log_step(s, obj, SQLITE_ERROR);
+		goto out;
+	}
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if ((*out = sqlite_ocsp_read(s, stmt)) == NULL)
+			goto out;
+	} else if (rc != SQLITE_DONE) {
+		sqlite_log_step(s, obj, rc);
+		goto out;
+	}
+	ok = 1;
+ out:
+	sqlite_stmt_done(stmt);
+	return ok;
+}
+
+/* Lean, as sqlite_revoked_each: a responder loads its whole cache. */
+static int
+sqlite_ocsp_each(struct store *st, const char *issuer, store_ocsp_fn fn,
+    void *arg)
+{
+	struct store_sqlite *s = sqlite_of(st);
+	struct store_ocsp r;
+	sqlite3_stmt *stmt;
+	char obj[SQLITE_OBJ_MAX];
+	int rc, ok = 0;
+
+	snprintf(obj, sizeof(obj), "OCSP responses of %s", issuer);
+	if ((stmt = sqlite_stmt(s, STMT_OCSP_EACH)) == NULL)
+		return 0;
+	if (!sqlite_bind_text(stmt, 1, issuer)) {
+		sqlite_log_step(s, obj, SQLITE_ERROR);
+		goto out;
+	}
+	s->walking = "store_ocsp_each";
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (!sqlite_ocsp_view(stmt, &r)) {
+			log_error("store: %s: %s: out of memory or row "
+			    "damaged", s->path, obj);
+			goto out;
+		}
+		if (!fn(&r, arg))
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		sqlite_log_step(s, obj, rc);
+		goto out;
+	}
+	ok = 1;
+ out:
+	s->walking = NULL;
+	sqlite_stmt_done(stmt);
+	return ok;
+}
+
+static void
+sqlite_ocsp_batch_free(struct store_ocsp **batch, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		store_ocsp_free(batch[i]);
+}
+
+/*
+ * Reads up to SQLITE_EACH_BATCH responses due before refresh_before,
+ * after the row (next, rowid), into batch, setting *n and the key of the
+ * last row read. As with sqlite_cert_batch, the statement is reset before
+ * the callbacks run.
+ */
+static int
+sqlite_ocsp_batch(struct store_sqlite *s, int64_t refresh_before,
+    int64_t *next, int64_t *rowid, struct store_ocsp **batch, size_t *n)
+{
+	sqlite3_stmt *stmt;
+	int rc, ok = 0;
+
+	*n = 0;
+	if ((stmt = sqlite_stmt(s, STMT_OCSP_DUE)) == NULL)
+		return 0;
+	if (sqlite3_bind_int64(stmt, 1, refresh_before) != SQLITE_OK ||
+	    sqlite3_bind_int64(stmt, 2, *next) != SQLITE_OK ||
+	    sqlite3_bind_int64(stmt, 3, *rowid) != SQLITE_OK ||
+	    sqlite3_bind_int(stmt, 4, SQLITE_EACH_BATCH) != SQLITE_OK) {
+		sqlite_log_step(s, "OCSP responses", SQLITE_ERROR);
+		goto out;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if ((batch[*n] = sqlite_ocsp_read(s, stmt)) == NULL)
+			goto out;
+		*next = batch[*n]->next_update;
+		*rowid = sqlite3_column_int64(stmt, OCOL_ROWID);
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE) {
+		sqlite_log_step(s, "OCSP responses", rc);
+		goto out;
+	}
+	ok = 1;
+ out:
+	sqlite_stmt_done(stmt);
+	return ok;
+}
+
+/*
+ * Pages by (next_update, rowid): a refreshed response moves past
+ * refresh_before, or at least past the page, and is not seen twice.
+ */
+static int
+sqlite_ocsp_each_due(struct store *st, int64_t refresh_before,
+    store_ocsp_fn fn, void *arg)
+{
+	struct store_sqlite *s = sqlite_of(st);
+	struct store_ocsp *batch[SQLITE_EACH_BATCH];
+	int64_t next = INT64_MIN, rowid = INT64_MIN;
+	size_t n, i;
+	int ok = 1;
+
+	do {
+		if (!sqlite_ocsp_batch(s, refresh_before, &next, &rowid,
+		    batch, &n)) {
+			sqlite_ocsp_batch_free(batch, n);
+			return 0;
+		}
+		for (i = 0; ok && i < n; i++)
+			ok = fn(batch[i], arg) != 0;
+		sqlite_ocsp_batch_free(batch, n);
+	} while (ok && n == SQLITE_EACH_BATCH);
 	return ok;
 }
 
@@ -1052,6 +1757,16 @@ static const struct store_ops sqlite_ops = {
 	.cert_get = sqlite_cert_get,
 	.cert_each_in_state = sqlite_cert_each_in_state,
 	.cert_each_for_ca = sqlite_cert_each_for_ca,
+	.cert_revoke = sqlite_cert_revoke,
+	.cert_find_serial = sqlite_cert_find_serial,
+	.cert_each_needing_ocsp = sqlite_cert_each_needing_ocsp,
 	.cert_count = sqlite_cert_count,
+	.revoked_each = sqlite_revoked_each,
+	.crl_insert = sqlite_crl_insert,
+	.crl_latest = sqlite_crl_latest,
+	.ocsp_put = sqlite_ocsp_put,
+	.ocsp_get = sqlite_ocsp_get,
+	.ocsp_each = sqlite_ocsp_each,
+	.ocsp_each_due = sqlite_ocsp_each_due,
 	.counter_next = sqlite_counter_next,
 };

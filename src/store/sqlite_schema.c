@@ -88,6 +88,124 @@ static const char *const schema_migrations[] = {
 	"  name TEXT PRIMARY KEY NOT NULL,"
 	"  value INTEGER NOT NULL CHECK (value > 0)"
 	") STRICT;",
+
+	/*
+	 * 2: revocation and suspension (CP-4.9), archived CRLs (CP-4.9.7)
+	 * and pre-signed OCSP responses (CP-4.9.9). Version 1 already has
+	 * the columns status, revoked_at, reason and invalidity_at.
+	 *
+	 * The CRL walk reads the partial index certificates_revoked alone
+	 * (it holds every column the walk reads or tests); good rows, the
+	 * vast majority, are not in it and cost issuance nothing. It
+	 * supersedes certificates_issuer_status, and UNIQUE (issuer,
+	 * serial) serves counts per issuer.
+	 */
+	"DROP INDEX certificates_issuer_status;"
+	"CREATE INDEX certificates_revoked ON certificates"
+	"  (issuer, serial, not_after, profile, revoked_at, reason,"
+	"  invalidity_at, status, state)"
+	"  WHERE status != 'good' AND state = 'issued';"
+	/*
+	 * A row starts good, and once: INSERT OR REPLACE would otherwise
+	 * delete a revoked row, without its delete trigger (SQLite fires
+	 * those only with recursive_triggers), and insert it good again.
+	 */
+	"CREATE TRIGGER certificates_insert_once BEFORE INSERT ON certificates"
+	" WHEN NEW.status IS NOT 'good' OR NEW.revoked_at IS NOT NULL"
+	"   OR NEW.reason IS NOT NULL OR NEW.invalidity_at IS NOT NULL"
+	"   OR EXISTS (SELECT 1 FROM certificates WHERE id = NEW.id)"
+	"   OR EXISTS (SELECT 1 FROM certificates"
+	"     WHERE issuer = NEW.issuer AND serial = NEW.serial)"
+	" BEGIN SELECT RAISE(ABORT, 'certificates are inserted once, good');"
+	" END;"
+	/*
+	 * Revocation only moves forward, and only for issued certificates:
+	 * good to hold or revoked, hold to revoked (CP-4.9.13). Its time,
+	 * reason and invalidity date change only with the status, so a
+	 * revocation is never undone nor redated.
+	 */
+	"CREATE TRIGGER certificates_status_forward"
+	" BEFORE UPDATE OF status, revoked_at, reason, invalidity_at"
+	" ON certificates"
+	" WHEN (NEW.status IS NOT OLD.status"
+	"   OR NEW.revoked_at IS NOT OLD.revoked_at"
+	"   OR NEW.reason IS NOT OLD.reason"
+	"   OR NEW.invalidity_at IS NOT OLD.invalidity_at)"
+	"   AND NOT (OLD.state = 'issued' AND"
+	"   ((OLD.status = 'good' AND NEW.status IN ('hold', 'revoked')) OR"
+	"   (OLD.status = 'hold' AND NEW.status = 'revoked')))"
+	" BEGIN SELECT RAISE(ABORT, 'revocation only moves from good to hold"
+	" or revoked, or from hold to revoked');"
+	" END;"
+	/*
+	 * RFC 5280 §5.3.1 and §5.3.2: a hold is certificateHold (6); a
+	 * revocation has any other reason a CRL entry keeps (not 7,
+	 * unassigned, nor 8, removeFromCRL); an invalidity date is not
+	 * after the revocation date.
+	 */
+	"CREATE TRIGGER certificates_status_valid"
+	" BEFORE UPDATE OF status, revoked_at, reason, invalidity_at"
+	" ON certificates"
+	" WHEN NEW.status != 'good' AND NOT (NEW.revoked_at IS NOT NULL AND"
+	"   ((NEW.status = 'hold' AND NEW.reason IS 6) OR"
+	"   (NEW.status = 'revoked' AND NEW.reason IN (0, 1, 2, 3, 4, 5, 9,"
+	"   10))) AND"
+	"   (NEW.invalidity_at IS NULL OR NEW.invalidity_at <= NEW.revoked_at))"
+	" BEGIN SELECT RAISE(ABORT, 'revocation needs a time and a reason"
+	" that fits its status (RFC 5280 §5.3.1)');"
+	" END;"
+	/*
+	 * CRLs as published, kept for the archive: never changed, never
+	 * deleted, and numbered upwards per issuer (RFC 5280 §5.2.3). The
+	 * number trigger also refuses INSERT OR REPLACE of a number used.
+	 */
+	"CREATE TABLE crls ("
+	"  issuer TEXT NOT NULL REFERENCES cas (name),"
+	"  number INTEGER NOT NULL CHECK (number >= 0),"
+	"  this_update INTEGER NOT NULL,"
+	"  next_update INTEGER NOT NULL CHECK (next_update > this_update),"
+	"  der BLOB NOT NULL CHECK (length(der) > 0),"
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (issuer, number)"
+	") STRICT;"
+	"CREATE TRIGGER crls_number_increases BEFORE INSERT ON crls"
+	" WHEN NEW.number <= (SELECT max(number) FROM crls"
+	"   WHERE issuer = NEW.issuer)"
+	" BEGIN SELECT RAISE(ABORT, 'CRL numbers strictly increase"
+	" (RFC 5280 §5.2.3)');"
+	" END;"
+	"CREATE TRIGGER crls_no_update BEFORE UPDATE ON crls"
+	" BEGIN SELECT RAISE(ABORT, 'CRLs are never changed'); END;"
+	"CREATE TRIGGER crls_no_delete BEFORE DELETE ON crls"
+	" BEGIN SELECT RAISE(ABORT, 'CRLs are never deleted'); END;"
+	/*
+	 * One response per certificate and CertID hash, replaced on
+	 * refresh. Only an issued certificate gets one: a responder must
+	 * not vouch for a serial never issued.
+	 */
+	"CREATE TABLE ocsp_responses ("
+	"  issuer TEXT NOT NULL,"
+	"  serial TEXT NOT NULL,"
+	"  hash_alg TEXT NOT NULL CHECK (hash_alg IN ('sha1', 'sha256')),"
+	"  der BLOB NOT NULL CHECK (length(der) > 0),"
+	"  this_update INTEGER NOT NULL,"
+	"  next_update INTEGER NOT NULL CHECK (next_update > this_update),"
+	"  produced_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (issuer, serial, hash_alg)"
+	") STRICT;"
+	/* The refresher's walk, soonest due first. */
+	"CREATE INDEX ocsp_responses_next_update"
+	"  ON ocsp_responses (next_update);"
+	"CREATE TRIGGER ocsp_responses_issued BEFORE INSERT ON ocsp_responses"
+	" WHEN NOT EXISTS (SELECT 1 FROM certificates"
+	"   WHERE issuer = NEW.issuer AND serial = NEW.serial"
+	"   AND state = 'issued')"
+	" BEGIN SELECT RAISE(ABORT, 'OCSP responses are for issued"
+	" certificates only');"
+	" END;"
+	"CREATE TRIGGER ocsp_responses_fixed"
+	" BEFORE UPDATE OF issuer, serial, hash_alg ON ocsp_responses"
+	" BEGIN SELECT RAISE(ABORT, 'OCSP response identity is fixed'); END;",
 };
 
 #define SCHEMA_VERSION_MAX \
@@ -202,12 +320,14 @@ schema_version_write(sqlite3 *db, const char *path, int version)
 }
 
 /*
- * Applies the next migration, if one is due, in its own transaction.
- * BEGIN IMMEDIATE makes two processes opening the same old store take
- * turns, and the second then finds nothing left to do.
+ * Applies the next migration towards target, if one is due, in its own
+ * transaction; *before is the version found. BEGIN IMMEDIATE makes two
+ * processes opening the same old store take turns, and the second then
+ * finds nothing left to do.
  */
 static int
-schema_step(sqlite3 *db, const char *path, int *done)
+schema_step(sqlite3 *db, const char *path, int target, int *before,
+    int *done)
 {
 	int version, committed = 0, ok = 0;
 
@@ -216,13 +336,14 @@ schema_step(sqlite3 *db, const char *path, int *done)
 		return 0;
 	if (!schema_version_read(db, path, &version))
 		goto out;
+	*before = version;
 	if (version > SCHEMA_VERSION_MAX) {
 		log_error("store: %s: schema version %d is newer than this "
 		    "inkan knows (%d); use a newer inkan", path, version,
 		    SCHEMA_VERSION_MAX);
 		goto out;
 	}
-	if (version == SCHEMA_VERSION_MAX) {
+	if (version >= target) {
 		*done = 1;
 		ok = 1;
 		goto out;
@@ -233,11 +354,6 @@ schema_step(sqlite3 *db, const char *path, int *done)
 	    !schema_exec(db, path, "COMMIT", "cannot commit migration"))
 		goto out;
 	committed = 1;
-	if (version == 0)
-		log_debug("store: %s: created at schema version 1", path);
-	else
-		log_info("store: %s: schema migrated to version %d", path,
-		    version + 1);
 	ok = 1;
  out:
 	/* SQLite may already have rolled back after an I/O error. */
@@ -247,12 +363,31 @@ schema_step(sqlite3 *db, const char *path, int *done)
 }
 
 int
+store_sqlite_migrate_to(sqlite3 *db, const char *path, int target)
+{
+	int first = -1, version = 0, done = 0;
+
+	if (target < 1 || target > SCHEMA_VERSION_MAX) {
+		log_error("store: %s: no schema version %d", path, target);
+		return 0;
+	}
+	while (!done) {
+		if (!schema_step(db, path, target, &version, &done))
+			return 0;
+		if (first == -1)
+			first = version;
+	}
+	if (first == 0)
+		log_debug("store: %s: created at schema version %d", path,
+		    version);
+	else if (first < version)
+		log_info("store: %s: schema migrated from version %d to %d",
+		    path, first, version);
+	return 1;
+}
+
+int
 store_sqlite_migrate(sqlite3 *db, const char *path)
 {
-	int done = 0;
-
-	while (!done)
-		if (!schema_step(db, path, &done))
-			return 0;
-	return 1;
+	return store_sqlite_migrate_to(db, path, SCHEMA_VERSION_MAX);
 }

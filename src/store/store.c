@@ -257,6 +257,126 @@ store_check_cert(const struct store_cert *cert)
 	return 1;
 }
 
+/*
+ * RFC 5280 §5.3.1: CRLReason 7 is unassigned, and removeFromCRL (8) only
+ * takes an entry off a delta CRL, so neither is a status to keep. A hold
+ * is certificateHold (6) and nothing else; a revocation is anything else.
+ */
+static int
+store_check_reason(const char *obj, enum store_cert_status status,
+    int reason)
+{
+	if (reason < 0 || reason > 10 || reason == 7 || reason == 8) {
+		log_error("store: %s: reason %d: must be a CRLReason of 0 to "
+		    "10 but 7 (unassigned) and 8 (removeFromCRL) "
+		    "(RFC 5280 §5.3.1)", obj, reason);
+		return 0;
+	}
+	if (status == STORE_STATUS_HOLD && reason != 6) {
+		log_error("store: %s: reason %d: a hold has reason 6, "
+		    "certificateHold (RFC 5280 §5.3.1)", obj, reason);
+		return 0;
+	}
+	if (status == STORE_STATUS_REVOKED && reason == 6) {
+		log_error("store: %s: reason 6, certificateHold, is for "
+		    "status hold, not revoked (RFC 5280 §5.3.1)", obj);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+store_check_revocation(const char *obj, enum store_cert_status status,
+    int64_t revoked_at, int reason, int64_t invalidity_at)
+{
+	if (status != STORE_STATUS_REVOKED && status != STORE_STATUS_HOLD) {
+		/* Revocation is final; a hold only ends in one (CP-4.9). */
+		log_error("store: %s: status %s: must be revoked or hold", obj,
+		    store_cert_status_name(status));
+		return 0;
+	}
+	if (revoked_at <= 0) {
+		log_error("store: %s: revocation time missing", obj);
+		return 0;
+	}
+	/*
+	 * RFC 5280 §5.3.2: the invalidity date may be earlier than the
+	 * revocation date, when the CA processed the revocation; not later.
+	 */
+	if (invalidity_at < 0 || invalidity_at > revoked_at) {
+		log_error("store: %s: invalidity date must be 0 (none) or not "
+		    "after the revocation date (RFC 5280 §5.3.2)", obj);
+		return 0;
+	}
+	return store_check_reason(obj, status, reason);
+}
+
+/* The hash of an OCSP CertID (RFC 6960 §4.1.1) names a response's kind. */
+static int
+store_check_hash_alg(const char *obj, const char *hash_alg)
+{
+	if (hash_alg == NULL || (strcmp(hash_alg, "sha1") != 0 &&
+	    strcmp(hash_alg, "sha256") != 0)) {
+		store_log_invalid(obj, "hash algorithm", hash_alg,
+		    "must be sha1 or sha256 (RFC 6960 §4.1.1)");
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * RFC 5280 §5.1.2.5 and RFC 6960 §4.2.2.1: nextUpdate is when newer
+ * information will be there, so it comes after thisUpdate.
+ */
+static int
+store_check_updates(const char *obj, int64_t this_update,
+    int64_t next_update)
+{
+	if (next_update <= this_update) {
+		log_error("store: %s: nextUpdate must be after thisUpdate",
+		    obj);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * A profile kept longer keeps an earlier cut-off (CSBR 4.10.1); a later
+ * one would drop it first, which is a caller's mix-up.
+ */
+static int
+store_check_scope(const char *obj, const struct store_status_scope *scope)
+{
+	if (scope == NULL) {
+		log_error("store: %s: scope missing", obj);
+		return 0;
+	}
+	if (scope->keep_profile == NULL)
+		return 1;
+	if (!store_check_name(obj, "profile kept", scope->keep_profile))
+		return 0;
+	if (scope->keep_expired_before > scope->expired_before) {
+		log_error("store: %s: profile %s kept with a later cut-off "
+		    "than the others", obj, scope->keep_profile);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+store_check_ocsp(const struct store_ocsp *r)
+{
+	char obj[STORE_OBJ_MAX];
+
+	if (!store_check_cert_key(r->issuer, r->serial))
+		return 0;
+	snprintf(obj, sizeof(obj), "OCSP response %s/%s", r->issuer,
+	    r->serial);
+	return store_check_hash_alg(obj, r->hash_alg) &&
+	    store_check_der(obj, "DER", r->der, r->der_len) &&
+	    store_check_updates(obj, r->this_update, r->next_update);
+}
+
 /* Every operation but close needs an open store. */
 static int
 store_ready(const struct store *st)
@@ -276,6 +396,19 @@ store_ready_out(const struct store *st, const void *out)
 		return 0;
 	if (out == NULL) {
 		log_error("store: argument missing");
+		return 0;
+	}
+	return 1;
+}
+
+/* ... and a walk needs a function to call. */
+static int
+store_ready_walk(const struct store *st, int has_fn, const char *what)
+{
+	if (!store_ready(st))
+		return 0;
+	if (!has_fn) {
+		log_error("store: %s iteration without a function", what);
 		return 0;
 	}
 	return 1;
@@ -422,12 +555,8 @@ int
 store_cert_each_in_state(struct store *st, enum store_cert_state state,
     store_cert_fn fn, void *arg)
 {
-	if (!store_ready(st))
+	if (!store_ready_walk(st, fn != NULL, "certificate"))
 		return 0;
-	if (fn == NULL) {
-		log_error("store: certificate iteration without a function");
-		return 0;
-	}
 	if ((unsigned)state >= STORE_CERT_STATE_MAX) {
 		log_error("store: certificate state %d unknown", (int)state);
 		return 0;
@@ -439,15 +568,55 @@ int
 store_cert_each_for_ca(struct store *st, const char *ca_name,
     store_cert_fn fn, void *arg)
 {
-	if (!store_ready(st))
-		return 0;
-	if (fn == NULL) {
-		log_error("store: certificate iteration without a function");
-		return 0;
-	}
-	if (!store_check_name("", "CA name", ca_name))
+	if (!store_ready_walk(st, fn != NULL, "certificate") ||
+	    !store_check_name("", "CA name", ca_name))
 		return 0;
 	return st->ops->cert_each_for_ca(st, ca_name, fn, arg);
+}
+
+int
+store_cert_revoke(struct store *st, const char *issuer, const char *serial,
+    enum store_cert_status status, int64_t revoked_at, int reason,
+    int64_t invalidity_at)
+{
+	char obj[STORE_OBJ_MAX];
+
+	if (!store_ready(st) || !store_check_cert_key(issuer, serial))
+		return 0;
+	snprintf(obj, sizeof(obj), "certificate %s/%s", issuer, serial);
+	if (!store_check_revocation(obj, status, revoked_at, reason,
+	    invalidity_at))
+		return 0;
+	return st->ops->cert_revoke(st, issuer, serial, status, revoked_at,
+	    reason, invalidity_at);
+}
+
+int
+store_cert_find_serial(struct store *st, const char *serial,
+    store_cert_fn fn, void *arg)
+{
+	if (!store_ready_walk(st, fn != NULL, "certificate") ||
+	    !store_check_serial("(any issuer)", serial))
+		return 0;
+	return st->ops->cert_find_serial(st, serial, fn, arg);
+}
+
+int
+store_cert_each_needing_ocsp(struct store *st, const char *issuer,
+    const char *hash_alg, const struct store_status_scope *scope,
+    store_cert_fn fn, void *arg)
+{
+	char obj[STORE_OBJ_MAX];
+
+	if (!store_ready_walk(st, fn != NULL, "certificate") ||
+	    !store_check_name("certificates", "issuer", issuer))
+		return 0;
+	snprintf(obj, sizeof(obj), "OCSP responses of %s", issuer);
+	if (!store_check_hash_alg(obj, hash_alg) ||
+	    !store_check_scope(obj, scope))
+		return 0;
+	return st->ops->cert_each_needing_ocsp(st, issuer, hash_alg, scope,
+	    fn, arg);
 }
 
 int
@@ -471,6 +640,126 @@ store_cert_free(struct store_cert *cert)
 	free(cert->subject_ca);
 	free(cert->der);
 	free(cert);
+}
+
+int
+store_revoked_each(struct store *st, const char *issuer,
+    const struct store_status_scope *scope, store_revoked_fn fn, void *arg)
+{
+	char obj[STORE_OBJ_MAX];
+
+	if (!store_ready_walk(st, fn != NULL, "revoked certificate") ||
+	    !store_check_name("revoked certificates", "issuer", issuer))
+		return 0;
+	snprintf(obj, sizeof(obj), "revoked certificates of %s", issuer);
+	if (!store_check_scope(obj, scope))
+		return 0;
+	return st->ops->revoked_each(st, issuer, scope, fn, arg);
+}
+
+int
+store_crl_insert(struct store *st, const char *issuer, int64_t number,
+    int64_t this_update, int64_t next_update, const unsigned char *der,
+    size_t len)
+{
+	char obj[STORE_OBJ_MAX];
+
+	if (!store_ready(st) || !store_check_name("CRL", "issuer", issuer))
+		return 0;
+	snprintf(obj, sizeof(obj), "CRL %s/%lld", issuer, (long long)number);
+	/* RFC 5280 §5.2.3: a CRL number is a non-negative integer. */
+	if (number < 0) {
+		log_error("store: %s: CRL number must not be negative "
+		    "(RFC 5280 §5.2.3)", obj);
+		return 0;
+	}
+	if (der == NULL || len == 0 || len > STORE_CRL_MAX) {
+		log_error("store: %s: DER: must be 1 to %d bytes", obj,
+		    STORE_CRL_MAX);
+		return 0;
+	}
+	if (!store_check_updates(obj, this_update, next_update))
+		return 0;
+	return st->ops->crl_insert(st, issuer, number, this_update,
+	    next_update, der, len);
+}
+
+int
+store_crl_latest(struct store *st, const char *issuer,
+    struct store_crl **out)
+{
+	if (!store_ready_out(st, out))
+		return 0;
+	*out = NULL;
+	if (!store_check_name("CRL", "issuer", issuer))
+		return 0;
+	return st->ops->crl_latest(st, issuer, out);
+}
+
+void
+store_crl_free(struct store_crl *crl)
+{
+	if (crl == NULL)
+		return;
+	free(crl->issuer);
+	free(crl->der);
+	free(crl);
+}
+
+int
+store_ocsp_put(struct store *st, const struct store_ocsp *r)
+{
+	if (!store_ready_out(st, r) || !store_check_ocsp(r))
+		return 0;
+	return st->ops->ocsp_put(st, r);
+}
+
+int
+store_ocsp_get(struct store *st, const char *issuer, const char *serial,
+    const char *hash_alg, struct store_ocsp **out)
+{
+	char obj[STORE_OBJ_MAX];
+
+	if (!store_ready_out(st, out))
+		return 0;
+	*out = NULL;
+	if (!store_check_cert_key(issuer, serial))
+		return 0;
+	snprintf(obj, sizeof(obj), "OCSP response %s/%s", issuer, serial);
+	if (!store_check_hash_alg(obj, hash_alg))
+		return 0;
+	return st->ops->ocsp_get(st, issuer, serial, hash_alg, out);
+}
+
+int
+store_ocsp_each(struct store *st, const char *issuer, store_ocsp_fn fn,
+    void *arg)
+{
+	if (!store_ready_walk(st, fn != NULL, "OCSP response") ||
+	    !store_check_name("OCSP responses", "issuer", issuer))
+		return 0;
+	return st->ops->ocsp_each(st, issuer, fn, arg);
+}
+
+int
+store_ocsp_each_due(struct store *st, int64_t refresh_before,
+    store_ocsp_fn fn, void *arg)
+{
+	if (!store_ready_walk(st, fn != NULL, "OCSP response"))
+		return 0;
+	return st->ops->ocsp_each_due(st, refresh_before, fn, arg);
+}
+
+void
+store_ocsp_free(struct store_ocsp *r)
+{
+	if (r == NULL)
+		return;
+	free(r->issuer);
+	free(r->serial);
+	free(r->hash_alg);
+	free(r->der);
+	free(r);
 }
 
 int

@@ -7,7 +7,9 @@
 /*
  * One storage interface for everything the CA keeps: its CAs (roots,
  * issuing CAs, OCSP responders) with their key references, every
- * certificate it ever signed or meant to sign, and monotonic counters.
+ * certificate it ever signed or meant to sign with its revocation status,
+ * the CRLs it published, its pre-signed OCSP responses, and monotonic
+ * counters.
  * SQLite (sqlite.c) is the embedded default; PostgreSQL will implement the
  * same operations (store_impl.h) later.
  *
@@ -15,6 +17,9 @@
  * store_cert_intent() records serial and TBS hash before the signer is
  * asked; store_cert_issued() records the signed DER afterwards. An intent
  * that never completes stays visible and its serial is never reused.
+ *
+ * Revocation (CP-4.9) only moves forward: good to hold or revoked, hold to
+ * revoked. The schema holds this too, against any code path.
  *
  * Times are seconds since the epoch, UTC. Serials are upper-case hex
  * without leading zero octets (as OpenSSL's BN_bn2hex prints them).
@@ -69,8 +74,9 @@ struct store_cert {
 	unsigned char	*der;		/* NULL until issued */
 	size_t		 der_len;
 	enum store_cert_status status;
-	int64_t		 revoked_at;	/* 0 if not revoked */
+	int64_t		 revoked_at;	/* 0 if not revoked or on hold */
 	int		 reason;	/* RFC 5280 CRLReason, -1 if none */
+	int64_t		 invalidity_at;	/* 0 if none (RFC 5280 §5.3.2) */
 	int64_t		 intent_at;
 	int64_t		 issued_at;	/* 0 until issued */
 };
@@ -148,11 +154,184 @@ int store_cert_each_in_state(struct store *st, enum store_cert_state state,
 int store_cert_each_for_ca(struct store *st, const char *ca_name,
     store_cert_fn fn, void *arg);
 
+/*
+ * Revokes, or suspends, the ISSUED certificate issuer/serial (CP-4.9):
+ * status REVOKED or HOLD, at revoked_at (> 0, the time the CA processed
+ * it: the CRL entry's revocationDate), for an RFC 5280 §5.3.1 CRLReason.
+ * HOLD needs reason 6 (certificateHold); REVOKED needs 0 to 10 but 6, 7
+ * (unassigned) and 8 (removeFromCRL, which only delta CRLs carry and is
+ * never stored). invalidity_at is 0 for none, or the time the key is
+ * known or suspected compromised (RFC 5280 §5.3.2), not after revoked_at.
+ *
+ * Allowed: good to revoked, good to hold, hold to revoked (CP-4.9.13: a
+ * suspension ends in revocation). A certificate on hold is never
+ * released, and revocation is final; any other change fails, naming the
+ * current state or status. From hold to revoked, revoked_at, reason and
+ * invalidity_at all become the new values: the CRL entry then gives the
+ * date of revocation, not of the suspension.
+ */
+int store_cert_revoke(struct store *st, const char *issuer,
+    const char *serial, enum store_cert_status status, int64_t revoked_at,
+    int reason, int64_t invalidity_at);
+
+/*
+ * Calls fn, as store_cert_each_in_state, for each certificate with this
+ * serial under any issuer (an operator types a serial without knowing its
+ * CA; usually there is one), in any state, oldest first.
+ */
+int store_cert_find_serial(struct store *st, const char *serial,
+    store_cert_fn fn, void *arg);
+
+/*
+ * Which certificates the status services (CRL and OCSP) still cover.
+ * Expired ones leave them (CP-2.3, RFC 5280 §3.3): a certificate with
+ * not_after < expired_before is left out. One profile may be kept longer
+ * with its own, earlier, cut-off: code signing certificates stay covered
+ * for 10 years after they expire (CSBR 4.10.1), so that a signature they
+ * made can still be found revoked. keep_profile NULL keeps no profile
+ * longer; a zeroed scope covers every certificate.
+ */
+struct store_status_scope {
+	int64_t		 expired_before;
+	const char	*keep_profile;		/* e.g. "codesign", or NULL */
+	int64_t		 keep_expired_before;	/* <= expired_before */
+};
+
+/*
+ * Calls fn, as store_cert_each_in_state, for each ISSUED certificate of
+ * issuer that scope covers and that needs an OCSP response for CertIDs
+ * hashed with hash_alg ("sha1" or "sha256", RFC 6960 §4.1.1): one that
+ * has none, or whose response was produced before the certificate was
+ * revoked or put on hold (before its revoked_at), and so still gives the
+ * old status. Oldest first. fn may call the store, typically
+ * store_ocsp_put() with the new response, which takes the certificate out
+ * of the walk.
+ */
+int store_cert_each_needing_ocsp(struct store *st, const char *issuer,
+    const char *hash_alg, const struct store_status_scope *scope,
+    store_cert_fn fn, void *arg);
+
 /* Number of certificates issued by issuer in any state. */
 int store_cert_count(struct store *st, const char *issuer, int64_t *count);
 
 /* Frees a certificate record. Accepts NULL. */
 void store_cert_free(struct store_cert *cert);
+
+/*
+ * One entry of a CRL being built. The pointers are the store's and valid
+ * only during the callback.
+ */
+struct store_revoked {
+	const char	*serial;	/* upper-case hex, as in store_cert */
+	int64_t		 revoked_at;	/* revocationDate */
+	int		 reason;	/* CRLReason, 6 if on hold */
+	int64_t		 invalidity_at;	/* 0 if none */
+	int64_t		 not_after;
+};
+
+/*
+ * Calls fn for each issued certificate of issuer that is revoked or on
+ * hold and that scope covers: the entries of its next CRL. The CRL
+ * builder's walk, it scales to millions of entries: one statement over a
+ * covering index, no allocation per row. Rows come in the byte order of
+ * the serials' hex text (numeric order only among serials of one length);
+ * sort them if the order matters. fn returns 1 to go on, 0 to stop (then
+ * store_revoked_each returns 0). fn must not call the store: the walk
+ * holds its statement open, and any store call from fn fails.
+ */
+typedef int (*store_revoked_fn)(const struct store_revoked *r, void *arg);
+int store_revoked_each(struct store *st, const char *issuer,
+    const struct store_status_scope *scope, store_revoked_fn fn, void *arg);
+
+/* A CRL as published (CP-4.9.7, profile in CP-7.2). */
+struct store_crl {
+	char		*issuer;	/* name of the signing CA entity */
+	int64_t		 number;	/* cRLNumber (RFC 5280 §5.2.3) */
+	int64_t		 this_update;
+	int64_t		 next_update;
+	unsigned char	*der;
+	size_t		 der_len;
+};
+
+/* Largest CRL kept: a million entries take about 40 to 80 MB. */
+#define STORE_CRL_MAX	(256 * 1024 * 1024)
+
+/*
+ * Records a signed CRL of issuer, with its cRLNumber (>= 0), thisUpdate
+ * and nextUpdate (after thisUpdate, RFC 5280 §5.1.2.5). Fails unless
+ * number is greater than every number issuer used before: CRL numbers
+ * strictly increase (RFC 5280 §5.2.3); numbers of other issuers do not
+ * matter. CRLs are archived: a row is never changed or deleted.
+ */
+int store_crl_insert(struct store *st, const char *issuer, int64_t number,
+    int64_t this_update, int64_t next_update, const unsigned char *der,
+    size_t len);
+
+/*
+ * The CRL of issuer with the highest number: 1 and *out set (NULL if
+ * issuer has none). store_crl_free() frees it.
+ */
+int store_crl_latest(struct store *st, const char *issuer,
+    struct store_crl **out);
+
+/* Frees a CRL record. Accepts NULL. */
+void store_crl_free(struct store_crl *crl);
+
+/*
+ * A pre-signed OCSP response (CP-4.9.9, profile in CP-7.3) for the
+ * certificate issuer/serial, answering requests whose CertID is hashed
+ * with hash_alg, "sha1" or "sha256" (RFC 6960 §4.1.1). There is at most
+ * one per certificate and hash_alg; a refresh replaces it.
+ */
+struct store_ocsp {
+	char		*issuer;	/* name of the CA that issued serial */
+	char		*serial;
+	char		*hash_alg;
+	unsigned char	*der;		/* the OCSPResponse */
+	size_t		 der_len;
+	int64_t		 this_update;
+	int64_t		 next_update;	/* after this_update */
+	int64_t		 produced_at;
+};
+
+/*
+ * Stores r, replacing the response for the same issuer, serial and
+ * hash_alg. Fails if the certificate is not issued (a serial never
+ * issued must not get a response), or if the stored response was produced
+ * later than r: a refresh signed before a revocation must not overwrite
+ * the response that reports it.
+ */
+int store_ocsp_put(struct store *st, const struct store_ocsp *r);
+
+/*
+ * Looks up one response: 1 and *out set (NULL if there is none).
+ * store_ocsp_free() frees it.
+ */
+int store_ocsp_get(struct store *st, const char *issuer, const char *serial,
+    const char *hash_alg, struct store_ocsp **out);
+
+/*
+ * Calls fn for each response of issuer, by serial and hash_alg, to fill a
+ * responder's memory cache. As in store_revoked_each, the record and its
+ * pointers are valid only during the callback, nothing is allocated per
+ * row, fn returns 1 to go on or 0 to stop, and fn must not call the store.
+ */
+typedef int (*store_ocsp_fn)(const struct store_ocsp *r, void *arg);
+int store_ocsp_each(struct store *st, const char *issuer, store_ocsp_fn fn,
+    void *arg);
+
+/*
+ * Calls fn for each response, of any issuer, with next_update <
+ * refresh_before, soonest due first: the background refresher's walk.
+ * The record is valid only during the callback, but fn may call the
+ * store, typically store_ocsp_put() with the new response; fn returns 1
+ * to go on, 0 to stop (then store_ocsp_each_due returns 0).
+ */
+int store_ocsp_each_due(struct store *st, int64_t refresh_before,
+    store_ocsp_fn fn, void *arg);
+
+/* Frees an OCSP response record. Accepts NULL. */
+void store_ocsp_free(struct store_ocsp *r);
 
 /*
  * Increments the counter name durably and returns the new value in

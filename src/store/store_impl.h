@@ -27,7 +27,28 @@ struct store_ops {
 		    store_cert_fn, void *);
 	int	(*cert_each_for_ca)(struct store *, const char *,
 		    store_cert_fn, void *);
+	int	(*cert_revoke)(struct store *, const char *, const char *,
+		    enum store_cert_status, int64_t, int, int64_t);
+	int	(*cert_find_serial)(struct store *, const char *,
+		    store_cert_fn, void *);
+	int	(*cert_each_needing_ocsp)(struct store *, const char *,
+		    const char *, const struct store_status_scope *,
+		    store_cert_fn, void *);
 	int	(*cert_count)(struct store *, const char *, int64_t *);
+	int	(*revoked_each)(struct store *, const char *,
+		    const struct store_status_scope *, store_revoked_fn,
+		    void *);
+	int	(*crl_insert)(struct store *, const char *, int64_t, int64_t,
+		    int64_t, const unsigned char *, size_t);
+	int	(*crl_latest)(struct store *, const char *,
+		    struct store_crl **);
+	int	(*ocsp_put)(struct store *, const struct store_ocsp *);
+	int	(*ocsp_get)(struct store *, const char *, const char *,
+		    const char *, struct store_ocsp **);
+	int	(*ocsp_each)(struct store *, const char *, store_ocsp_fn,
+		    void *);
+	int	(*ocsp_each_due)(struct store *, int64_t, store_ocsp_fn,
+		    void *);
 	int	(*counter_next)(struct store *, const char *, int64_t *);
 };
 
@@ -61,6 +82,13 @@ struct sqlite3 *store_sqlite_handle(struct store *st);
  * not an inkan store. Returns 1 on success, 0 on failure (logged).
  */
 int store_sqlite_migrate(struct sqlite3 *db, const char *path);
+
+/*
+ * The same, but stops at schema version target: for tests that build a
+ * store as an older inkan left it, then open it to migrate the rest.
+ */
+int store_sqlite_migrate_to(struct sqlite3 *db, const char *path,
+    int target);
 
 /*
  * The enum that a schema text column names: 1 and *out set, or 0 if the
