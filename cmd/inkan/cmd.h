@@ -29,6 +29,12 @@ int cmd_inspect(const struct cmd_global *g, int argc, char **argv);
 void cmd_inspect_help(void);
 int cmd_list(const struct cmd_global *g, int argc, char **argv);
 void cmd_list_help(void);
+int cmd_revoke(const struct cmd_global *g, int argc, char **argv);
+void cmd_revoke_help(void);
+int cmd_crl(const struct cmd_global *g, int argc, char **argv);
+void cmd_crl_help(void);
+int cmd_ocsp(const struct cmd_global *g, int argc, char **argv);
+void cmd_ocsp_help(void);
 int cmd_lint(const struct cmd_global *g, int argc, char **argv);
 void cmd_lint_help(void);
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 #include <openssl/pkcs12.h>
@@ -11,6 +12,7 @@
 #include "ca/csr.h"
 #include "ca/issue.h"
 #include "cmd.h"
+#include "ocsp/presign.h"
 #include "util/file.h"
 #include "util/log.h"
 
@@ -299,6 +301,10 @@ cmd_issue(const struct cmd_global *g, int argc, char **argv)
 		goto out;
 	if ((x = ca_issue(ca, &o.req, &chain)) == NULL)
 		goto out;
+	/* Its OCSP answers exist before anyone can ask (CP-4.9.9). */
+	if (ocsp_presign_pending(ca, time(NULL)) < 0)
+		log_warn("issue: OCSP responses not yet signed; 'inkan ocsp "
+		    "refresh' or inkand will sign them");
 	if (!cmd_issue_output(&o, x, chain, key))
 		goto out;
 	if ((serial = cert_serial_hex(X509_get0_serialNumber(x))) != NULL)
