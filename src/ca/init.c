@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ca/prelint.h"
+#include "ca/responder.h"
 #include "ca/sign.h"
+#include "ocsp/presign.h"
 #include "lint/lint.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -76,19 +79,12 @@ static int
 init_lint(X509 *x, const struct profile *p, const char *policy_oid,
     const char *what)
 {
-	struct lint_report rep = { 0 };
-	struct lint_input in = { x, p, policy_oid, ca_now(), 1 };
-	char buf[2048];
-	int ok;
+	char err[1600];
 
-	lint_cert(&in, &rep);
-	ok = rep.count[LINT_ERROR] == 0;
-	if (!ok) {
-		lint_report_summary(&rep, LINT_ERROR, buf, sizeof(buf));
-		log_error("%s: refused by the pre-issuance linter: %s", what, buf);
-	}
-	lint_report_clear(&rep);
-	return ok;
+	if (ca_prelint(x, p, policy_oid, err, sizeof(err)))
+		return 1;
+	log_error("%s: %s", what, err);
+	return 0;
 }
 
 static X509 *
@@ -257,71 +253,19 @@ init_cross(struct ca *ca, const struct conf_issuing *ic,
 	return ok;
 }
 
-/* Responder certificates are the daemon's, not repository content. */
+/* The responder's key and entity; its certificate comes from responder.c. */
 static int
-init_write_responder(struct ca *ca, X509 *x, const char *name)
+init_responder(struct ca *ca, const struct conf_issuing *ic)
 {
-	char file[SIGNER_KEY_NAME_MAX + 8], *dir = NULL, *path = NULL;
-	int ok = 0;
-
-	snprintf(file, sizeof(file), "%s.cer", name);
-	if ((dir = file_join(ca->dir, "ocsp")) != NULL &&
-	    (path = file_join(dir, file)) != NULL)
-		ok = ca_write_cert(path, x);
-	free(dir);
-	free(path);
-	return ok;
-}
-
-static int
-init_responder(struct ca *ca, const struct conf_issuing *ic,
-    const struct init_entity *cae)
-{
-	const struct conf_policy *pol = conf_policy_get(ca->conf, "ocsp");
 	struct init_entity e = { 0 };
-	struct cert_spec spec = { 0 };
-	ASN1_INTEGER *serial = NULL;
-	X509 *cacert = NULL, *tbs = NULL, *x = NULL;
 	char name[SIGNER_KEY_NAME_MAX + 1];
-	time_t now = ca_now();
-	int ok = 0;
+	int ok;
 
-	snprintf(name, sizeof(name), "%s-ocsp", ic->name);
-	if (!init_entity_create(ca, &e, name, name, ic->responder_subject,
-	    ic->responder_key_bits, STORE_CA_RESPONDER, ic->name) ||
-	    (cacert = ca_cert_pick(ca, ic->name, NID_sha256WithRSAEncryption))
-	    == NULL || (serial = cert_serial_new()) == NULL)
-		goto out;
-	spec.md = SIGNER_MD_SHA256;
-	spec.subject = e.subject;
-	spec.issuer = X509_get_subject_name(cacert);
-	spec.pubkey = e.pub;
-	spec.issuer_keyid = X509_get0_subject_key_id(cacert);
-	spec.serial = serial;
-	spec.not_before = now;
-	spec.not_after = cert_add_months(now, ca->conf->ocsp_validity_months) - 1;
-	spec.order = profile_get(PROFILE_OCSP)->order;
-	spec.path_len = -1;
-	spec.key_usage = CERT_KU_DIGITAL_SIGNATURE;
-	spec.eku[spec.neku++] = oid_eku_by_name("OCSPSigning")->oid;
-	spec.policies[spec.npolicies++] = pol->oid;
-	spec.cps_url = ca->conf->cps_url;
-	if ((tbs = cert_build(&spec)) == NULL ||
-	    !init_lint(tbs, profile_get(PROFILE_OCSP), pol->oid, name))
-		goto out;
-	if ((x = init_sign(ca, tbs, cae, SIGNER_OP_SIGN_CERT, SIGNER_MD_SHA256,
-	    "ocsp", name)) == NULL)
-		goto out;
-	ok = init_write_responder(ca, x, name);
-	if (ok)
-		log_info("%s: OCSP responder certificate issued (table 7.3-1)",
-		    name);
- out:
+	ocsp_responder_name(ic->name, name, sizeof(name));
+	ok = init_entity_create(ca, &e, name, name, ic->responder_subject,
+	    ic->responder_key_bits, STORE_CA_RESPONDER, ic->name) &&
+	    ca_responder_certify(ca, ic->name, ca_now());
 	init_entity_clear(&e);
-	ASN1_INTEGER_free(serial);
-	X509_free(cacert);
-	X509_free(tbs);
-	X509_free(x);
 	return ok;
 }
 
@@ -349,7 +293,7 @@ init_issuing(struct ca *ca, const struct conf_issuing *ic,
 	if ((path = ca_repository_path(ca, ic->ca_issuers_url)) != NULL &&
 	    !ca_write_cert(path, best))
 		goto out;
-	ok = init_responder(ca, ic, &e);
+	ok = init_responder(ca, ic);
  out:
 	free(path);
 	X509_free(best);
