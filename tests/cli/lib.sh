@@ -30,6 +30,7 @@ CLI_START=$(date +%s)
 CLI_CHECKS=0
 CLI_XFAILS=0
 TMP=
+CLI_EXTRA_DIRS=	# more scratch directories to remove on exit
 
 # --- reporting ------------------------------------------------------------
 
@@ -68,6 +69,10 @@ xfail() {
 # Prints the summary line; called by the EXIT trap.
 cli_finish() {
 	_rc=$?
+	for _x in $CLI_EXTRA_DIRS; do
+		chmod -R u+rwX "$_x" 2>/dev/null || :
+		rm -rf "$_x"
+	done
 	if [ -n "$TMP" ] && [ -d "$TMP" ]; then
 		if [ "${INKAN_KEEP_TMP:-0}" = 1 ]; then
 			note "scratch directory kept: $TMP"
@@ -104,6 +109,7 @@ setup() {
 	trap cli_finish EXIT
 	trap 'exit 129' HUP
 	trap 'exit 130' INT
+	trap 'exit 141' PIPE
 	trap 'exit 143' TERM
 	PASS=$TMP/passphrase
 	make_passphrase "$PASS" "correct horse battery staple $$"

@@ -368,6 +368,7 @@ init_refused "non-http base_url" "must be an http:// or https:// URL" "$TMP/ftp.
 # Mode 000: tests run as root, who reads any file, so the read is done as
 # the unprivileged user nobody (setpriv) from a world-searchable directory.
 UNREAD=$(mktemp -d "${TMPDIR:-/tmp}/inkan-unreadable.XXXXXX")
+CLI_EXTRA_DIRS="$CLI_EXTRA_DIRS $UNREAD"
 chmod 755 "$UNREAD"
 cp "$EXAMPLE_CONF" "$UNREAD/inkan.conf"
 chmod 000 "$UNREAD/inkan.conf"
