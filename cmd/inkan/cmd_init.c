@@ -1,6 +1,9 @@
 #include <getopt.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "ca/init.h"
 #include "cmd.h"
@@ -41,6 +44,10 @@ cmd_init_copy_config(const char *from, const char *dir)
 	return ok;
 }
 
+/*
+ * The hierarchy is built in DIR.partial and renamed to DIR only when
+ * complete, so a failed init leaves nothing half-made behind.
+ */
 int
 cmd_init(const struct cmd_global *g, int argc, char **argv)
 {
@@ -50,7 +57,8 @@ cmd_init(const struct cmd_global *g, int argc, char **argv)
 	};
 	struct ca_open_opts o = { 0 };
 	struct ca *ca;
-	int ch, ok;
+	char *tmp = NULL;
+	int ch, ok = 0;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
@@ -66,20 +74,41 @@ cmd_init(const struct cmd_global *g, int argc, char **argv)
 		log_error("init: give the new CA directory with --dir DIR");
 		return CMD_USAGE;
 	}
-	o.dir = g->dir;
+	if (file_exists(g->dir) && !file_dir_empty(g->dir)) {
+		log_error("init: %s already exists and is not empty; refusing to "
+		    "create a second hierarchy there", g->dir);
+		return CMD_FAIL;
+	}
+	if ((tmp = malloc(strlen(g->dir) + sizeof(".partial"))) == NULL)
+		return CMD_FAIL;
+	sprintf(tmp, "%s.partial", g->dir);
+	if (file_exists(tmp)) {
+		log_warn("init: removing %s left by an earlier failed init", tmp);
+		if (!file_remove_tree(tmp))
+			goto out;
+	}
+	o.dir = tmp;
 	o.passphrase_file = g->passphrase_file;
 	o.create = 1;
 	if ((ca = ca_open(&o)) == NULL)
-		return CMD_FAIL;
-	ok = (o.config == NULL || cmd_init_copy_config(o.config, g->dir)) &&
+		goto out;
+	ok = (o.config == NULL || cmd_init_copy_config(o.config, tmp)) &&
 	    ca_init_hierarchy(ca);
 	ca_close(ca);
-	if (!ok) {
-		log_error("init: failed; %s is incomplete: remove it before "
-		    "trying again", g->dir);
-		return CMD_FAIL;
+	if (ok && file_exists(g->dir) && rmdir(g->dir) == -1)
+		ok = 0;
+	if (ok && rename(tmp, g->dir) == -1) {
+		log_error("init: cannot rename %s to %s: %s", tmp, g->dir,
+		    strerror(errno));
+		ok = 0;
 	}
-	log_info("init: hierarchy created in %s (CA certificates in "
-	    "%s/repository/certs)", g->dir, g->dir);
-	return CMD_OK;
+ out:
+	if (!ok) {
+		file_remove_tree(tmp);
+		log_error("init: failed; nothing was created");
+	} else
+		log_info("init: hierarchy created in %s (CA certificates in "
+		    "%s/repository/certs)", g->dir, g->dir);
+	free(tmp);
+	return ok ? CMD_OK : CMD_FAIL;
 }

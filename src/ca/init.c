@@ -197,6 +197,15 @@ init_ca_policies(const struct conf_root *r, const struct conf_issuing *ic,
 }
 
 static int
+init_eku_allowed(const struct profile *p, const char *name)
+{
+	for (size_t i = 0; i < PROFILE_EKU_MAX && p->eku_allowed[i]; i++)
+		if (strcmp(p->eku_allowed[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
 init_cross(struct ca *ca, const struct conf_issuing *ic,
     const struct init_entity *e, const struct conf_root *r,
     const struct init_entity *re)
@@ -228,8 +237,10 @@ init_cross(struct ca *ca, const struct conf_issuing *ic,
 	spec.ca = 1;
 	spec.path_len = 0;
 	spec.key_usage = CERT_KU_KEY_CERT_SIGN | CERT_KU_CRL_SIGN;
+	/* Only the EKUs the root's table allows (7.1-1 is narrower). */
 	for (size_t i = 0; i < ic->eku.n; i++)
-		spec.eku[spec.neku++] = oid_eku_by_name(ic->eku.v[i])->oid;
+		if (init_eku_allowed(profile_for_ca(r->md), ic->eku.v[i]))
+			spec.eku[spec.neku++] = oid_eku_by_name(ic->eku.v[i])->oid;
 	init_ca_policies(r, ic, &spec);
 	spec.crl_urls[spec.ncrl_urls++] = r->crl_url;
 	spec.ocsp_url = r->ocsp_url;

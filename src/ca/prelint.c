@@ -10,7 +10,8 @@ ca_prelint(X509 *tbs, const struct profile *p, const char *policy_oid,
     char *err, size_t errlen)
 {
 	struct lint_report rep = { 0 };
-	struct lint_input in = { tbs, p, policy_oid, ca_now(), 1 };
+	struct lint_input in = { .cert = tbs, .profile = p,
+	    .policy_oid = policy_oid, .now = ca_now(), .pre_issuance = 1 };
 	char buf[1536];
 	int ok;
 

@@ -176,6 +176,29 @@ conf_check_cabf_ca(const struct conf *c, const char *where,
 	return ok;
 }
 
+/*
+ * A CA must outlive what it signs: its responder certificate (table
+ * 7.3-1, renewed 30 days before expiry) and its subscribers' defaults.
+ */
+static int
+conf_check_lifetimes(const struct conf *c, const char *where,
+    const struct conf_issuing *ca)
+{
+	const struct conf_policy *p;
+	int ok = 1;
+
+	if (ca->validity_days < c->ocsp_validity_months * 31 + 31)
+		ok &= conf_bad(c, where, "validity_days", "shorter than the OCSP "
+		    "responder certificate it must sign ([policy:ocsp] "
+		    "validity_months) plus a month");
+	for (size_t i = 0; i < ca->policies.n; i++)
+		if ((p = conf_policy_get(c, ca->policies.v[i])) != NULL &&
+		    p->validity_days >= ca->validity_days)
+			ok &= conf_bad(c, where, "validity_days", "not longer "
+			    "than the validity of a policy it issues");
+	return ok;
+}
+
 static int
 conf_check_issuing(const struct conf *c, const struct conf_issuing *ca)
 {
@@ -196,10 +219,17 @@ conf_check_issuing(const struct conf *c, const struct conf_issuing *ca)
 		    "must be 2048, 3072 or 4096");
 	if (ca->roots.n == 0)
 		ok &= conf_bad(c, where, "roots", "missing");
-	for (size_t i = 0; i < ca->roots.n; i++)
-		if (conf_root_get(c, ca->roots.v[i]) == NULL)
+	for (size_t i = 0; i < ca->roots.n; i++) {
+		const struct conf_root *r = conf_root_get(c, ca->roots.v[i]);
+
+		if (r == NULL)
 			ok &= conf_bad(c, where, "roots",
 			    "names a root with no [root:NAME] section");
+		else if (r->md == SIGNER_MD_SHA1 && ca->key_bits != 2048)
+			ok &= conf_bad(c, where, "key_bits", "a CA under a sha1 "
+			    "root has an RSA-2048 key (table 7.1-1)");
+	}
+	ok &= conf_check_lifetimes(c, where, ca);
 	ok &= conf_check_eku(c, where, ca);
 	ok &= conf_check_cabf_ca(c, where, ca);
 	for (size_t i = 0; i < ca->policies.n; i++) {

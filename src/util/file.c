@@ -1,7 +1,12 @@
+/* nftw(3) is X/Open. */
+#define _XOPEN_SOURCE 700
+
 #include "util/file.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,4 +200,42 @@ file_exists(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0;
+}
+
+static int
+file_remove_one(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int
+file_remove_tree(const char *path)
+{
+	if (!file_exists(path))
+		return 1;
+	if (nftw(path, file_remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0) {
+		log_error("%s: cannot remove: %s", path, strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
+int
+file_dir_empty(const char *path)
+{
+	struct dirent *de;
+	DIR *d;
+	int empty = 1;
+
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	return empty;
 }

@@ -30,6 +30,15 @@ int file_mkdirs(const char *path, mode_t mode);
 /* Joins dir and name into a new string; NULL on allocation failure. */
 char *file_join(const char *dir, const char *name);
 
+/*
+ * Removes path and everything under it (no symlink is followed).
+ * Returns 1 on success.
+ */
+int file_remove_tree(const char *path);
+
+/* 1 if path is a directory with no entries. */
+int file_dir_empty(const char *path);
+
 /* 1 if path exists. */
 int file_exists(const char *path);
 

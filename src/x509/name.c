@@ -157,6 +157,19 @@ name_unescape(const char *start, const char *end)
 	return out;
 }
 
+/* "C, ST, O, CN" for an attribute mask. */
+static void
+name_allowed_list(unsigned int allowed, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NAME_NRULES && used < len; i++)
+		if (name_rules[i].attr & allowed)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+			    used > 0 ? ", " : "", name_rules[i].key);
+}
+
 /* Splits dn into values; returns the count or -1 (err written). */
 static int
 name_split(const char *dn, struct name_value *vals, int max, unsigned int allowed,
@@ -164,6 +177,7 @@ name_split(const char *dn, struct name_value *vals, int max, unsigned int allowe
 {
 	const char *p = dn, *key, *eq, *end;
 	const struct name_rule *r;
+	char list[160];
 	int n = 0;
 
 	if (*p != '/') {
@@ -183,9 +197,9 @@ name_split(const char *dn, struct name_value *vals, int max, unsigned int allowe
 				end++;
 		if ((r = name_rule_find(key, (size_t)(eq - key))) == NULL ||
 		    (r->attr & allowed) == 0) {
+			name_allowed_list(allowed, list, sizeof(list));
 			snprintf(err, errlen, "attribute '%.*s' is not allowed "
-			    "here (the profile allows C, ST, L, O, OU, CN, "
-			    "serialNumber as configured)", (int)(eq - key), key);
+			    "here; allowed: %s", (int)(eq - key), key, list);
 			return -1;
 		}
 		if (n == max) {

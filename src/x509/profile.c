@@ -14,12 +14,22 @@
 static const enum cert_ext order_root[] = {
 	CERT_EXT_SKI, CERT_EXT_AKI, CERT_EXT_KU, CERT_EXT_BC, CERT_EXT_END
 };
-/* Row order of tables 7.1-1..7.1-3. */
+/* Row order of table 7.1-1, which has no AIA row. */
+static const enum cert_ext order_ca_sha1[] = {
+	CERT_EXT_SKI, CERT_EXT_AKI, CERT_EXT_CRLDP, CERT_EXT_POLICIES,
+	CERT_EXT_KU, CERT_EXT_EKU, CERT_EXT_BC, CERT_EXT_END
+};
+/* Row order of tables 7.1-2 and 7.1-3. */
 static const enum cert_ext order_ca[] = {
 	CERT_EXT_SKI, CERT_EXT_AKI, CERT_EXT_CRLDP, CERT_EXT_AIA,
 	CERT_EXT_POLICIES, CERT_EXT_KU, CERT_EXT_EKU, CERT_EXT_BC, CERT_EXT_END
 };
-/* Row order of tables 7.1-4/7.1-5. */
+/* Row order of table 7.1-4, which has no AIA row. */
+static const enum cert_ext order_sub_sha1[] = {
+	CERT_EXT_AKI, CERT_EXT_SKI, CERT_EXT_KU, CERT_EXT_POLICIES,
+	CERT_EXT_SAN, CERT_EXT_EKU, CERT_EXT_CRLDP, CERT_EXT_END
+};
+/* Row order of table 7.1-5. */
 static const enum cert_ext order_sub[] = {
 	CERT_EXT_AKI, CERT_EXT_SKI, CERT_EXT_KU, CERT_EXT_POLICIES,
 	CERT_EXT_SAN, CERT_EXT_EKU, CERT_EXT_CRLDP, CERT_EXT_AIA, CERT_EXT_END
@@ -30,14 +40,21 @@ static const enum cert_ext order_ocsp[] = {
 	CERT_EXT_AKI, CERT_EXT_SKI, CERT_EXT_END
 };
 
-#define CA_PROFILE(pid, nm, tbl, dg) {					\
+/* The EKUs tables 7.1-2 and 7.1-3 let a CA certificate carry. */
+/* A braced list as one macro argument. */
+#define PROFILE_LIST(...)	{ __VA_ARGS__ }
+
+#define CA_EKUS { "clientAuth", "emailProtection", "smartcardLogon",	\
+	"codeSigning", "adobeAuthenticDocumentsTrust", "msDocumentSigning" }
+
+#define CA_PROFILE(pid, nm, tbl, dg, bits, ekus, ord) {			\
 	.id = pid, .name = nm, .policy = NULL, .table = tbl,		\
 	.rules = PROFILE_RULES_CP, .md = dg, .ca = 1,			\
 	.subject_allowed = SUBJ_CP, .subject_required = NAME_ATTR_C |	\
 	    NAME_ATTR_O,						\
-	.key_bits = { 2048, 4096 },					\
+	.key_bits = bits,						\
 	.ku = { CERT_KU_KEY_CERT_SIGN | CERT_KU_CRL_SIGN },		\
-	.order = order_ca }
+	.eku_allowed = ekus, .order = ord }
 
 static const struct profile profiles[PROFILE_MAX] = {
 	[PROFILE_ROOT] = {
@@ -49,12 +66,16 @@ static const struct profile profiles[PROFILE_MAX] = {
 		.ku = { CERT_KU_KEY_CERT_SIGN | CERT_KU_CRL_SIGN },
 		.order = order_root,
 	},
+	/* Table 7.1-1: an RSA-2048 key; EKU clientAuth, SmartCard Logon. */
 	[PROFILE_CA_SHA1] = CA_PROFILE(PROFILE_CA_SHA1, "ca-sha1", "7.1-1",
-	    SIGNER_MD_SHA1),
+	    SIGNER_MD_SHA1, { 2048 }, PROFILE_LIST("clientAuth",
+	    "smartcardLogon"), order_ca_sha1),
 	[PROFILE_CA_SHA256] = CA_PROFILE(PROFILE_CA_SHA256, "ca-sha256",
-	    "7.1-2", SIGNER_MD_SHA256),
+	    "7.1-2", SIGNER_MD_SHA256, PROFILE_LIST(2048, 4096), CA_EKUS,
+	    order_ca),
 	[PROFILE_CA_SHA384] = CA_PROFILE(PROFILE_CA_SHA384, "ca-sha384",
-	    "7.1-3", SIGNER_MD_SHA384),
+	    "7.1-3", SIGNER_MD_SHA384, PROFILE_LIST(2048, 4096), CA_EKUS,
+	    order_ca),
 	[PROFILE_CLIENT] = {
 		.id = PROFILE_CLIENT, .name = "client", .policy = "client",
 		.table = "7.1-5", .rules = PROFILE_RULES_CP,
@@ -72,6 +93,7 @@ static const struct profile profiles[PROFILE_MAX] = {
 	},
 	[PROFILE_CLIENT_SHA1] = {
 		.id = PROFILE_CLIENT_SHA1, .name = "client-sha1",
+		.order = order_sub_sha1,
 		.policy = "client", .table = "7.1-4",
 		.rules = PROFILE_RULES_CP, .md = SIGNER_MD_SHA1,
 		.subject_allowed = SUBJ_CP,
@@ -83,7 +105,7 @@ static const struct profile profiles[PROFILE_MAX] = {
 		.eku_default = { "clientAuth" },
 		.san_allowed = PROFILE_SAN_EMAIL | PROFILE_SAN_UPN |
 		    PROFILE_SAN_OTHER | PROFILE_SAN_DNS,
-		.crl_ldap = 1, .hold_allowed = 1, .order = order_sub,
+		.crl_ldap = 1, .hold_allowed = 1,
 	},
 	[PROFILE_DOCUMENT] = {
 		.id = PROFILE_DOCUMENT, .name = "document",
@@ -105,6 +127,7 @@ static const struct profile profiles[PROFILE_MAX] = {
 	},
 	[PROFILE_DOCUMENT_SHA1] = {
 		.id = PROFILE_DOCUMENT_SHA1, .name = "document-sha1",
+		.order = order_sub_sha1,
 		.policy = "document", .table = "7.1-4",
 		.rules = PROFILE_RULES_CP, .md = SIGNER_MD_SHA1,
 		.subject_allowed = SUBJ_CP,
@@ -119,7 +142,7 @@ static const struct profile profiles[PROFILE_MAX] = {
 		    "msDocumentSigning" },
 		.san_allowed = PROFILE_SAN_EMAIL | PROFILE_SAN_UPN |
 		    PROFILE_SAN_OTHER | PROFILE_SAN_DNS,
-		.crl_ldap = 1, .hold_allowed = 1, .order = order_sub,
+		.crl_ldap = 1, .hold_allowed = 1,
 	},
 	/*
 	 * SBR 7.1.2.3 strict: emailProtection only, rfc822Name only, HTTP
@@ -253,7 +276,7 @@ int
 profile_eku_ok(const struct profile *p, const char *const *eku, size_t n,
     char *err, size_t errlen)
 {
-	int required = 0, client = 0;
+	int required = p->eku_required[0] == NULL, client = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (!profile_list_has(p->eku_allowed, PROFILE_EKU_MAX, eku[i])) {

@@ -44,7 +44,7 @@ enum profile_san {
 };
 
 #define PROFILE_KU_COMBOS_MAX	6
-#define PROFILE_EKU_MAX		4
+#define PROFILE_EKU_MAX		8
 #define PROFILE_BITS_MAX	4
 
 struct profile {
@@ -60,7 +60,7 @@ struct profile {
 	unsigned int	 key_bits[PROFILE_BITS_MAX];	/* 0-terminated */
 	unsigned int	 ku[PROFILE_KU_COMBOS_MAX];	/* first is default */
 	const char	*eku_allowed[PROFILE_EKU_MAX];	/* names */
-	const char	*eku_required[PROFILE_EKU_MAX];	/* at least one */
+	const char	*eku_required[PROFILE_EKU_MAX];	/* at least one, if any */
 	const char	*eku_default[PROFILE_EKU_MAX];
 	unsigned int	 san_allowed;		/* profile_san mask */
 	unsigned int	 san_required;
