@@ -1,8 +1,12 @@
+#include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include <openssl/evp.h>
 #include <openssl/pkcs12.h>
@@ -193,6 +197,44 @@ cmd_issue_validate(const struct cmd_issue_opts *o)
 	return 1;
 }
 
+/* An output that cannot be written is found before anything is signed. */
+static int
+cmd_issue_writable(const char *path, const char *opt)
+{
+	struct stat st;
+	char *copy;
+	int ok;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return 1;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		log_error("issue: %s %s: is a folder", opt, path);
+		return 0;
+	}
+	if ((copy = strdup(path)) == NULL)
+		return 0;
+	if (!(ok = access(dirname(copy), W_OK | X_OK) == 0))
+		log_error("issue: %s %s: cannot write there: %s", opt, path,
+		    strerror(errno));
+	free(copy);
+	return ok;
+}
+
+static int
+cmd_issue_outputs_ok(const struct cmd_issue_opts *o)
+{
+	if (o->p12 != NULL && o->pin_out != NULL &&
+	    strcmp(o->p12, o->pin_out) == 0) {
+		log_error("issue: --p12 and --pin-out must be different files "
+		    "(CP-6.1.2: key and PIN by separate routes)");
+		return 0;
+	}
+	return cmd_issue_writable(o->out, "--out") &&
+	    cmd_issue_writable(o->chain_out, "--chain-out") &&
+	    cmd_issue_writable(o->p12, "--p12") &&
+	    cmd_issue_writable(o->pin_out, "--pin-out");
+}
+
 static X509_REQ *
 cmd_issue_read_csr(const char *path)
 {
@@ -285,6 +327,8 @@ cmd_issue(const struct cmd_global *g, int argc, char **argv)
 
 	if (!cmd_issue_parse(argc, argv, &o) || !cmd_issue_validate(&o))
 		return CMD_USAGE;
+	if (!cmd_issue_outputs_ok(&o))
+		return CMD_FAIL;
 	if (o.csr_path != NULL &&
 	    (o.req.csr = cmd_issue_read_csr(o.csr_path)) == NULL)
 		return CMD_FAIL;
