@@ -7,7 +7,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
-BUILD_DIR=$build_dir ./scripts/build.sh >/dev/null
+# Only the bench and the library: a broken test elsewhere must not stop it.
+[ -f "$build_dir/CMakeCache.txt" ] || BUILD_DIR=$build_dir ./scripts/build.sh
+cmake --build "$build_dir" --target bench_issue -j"$(nproc)" >/dev/null
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 echo "machine: $(nproc) CPUs ($cpu), $(openssl version | cut -d' ' -f1-2)"
