@@ -66,6 +66,15 @@ xfail() {
 	    "$_xf_id" "$_xf_what"
 }
 
+# must DESCRIPTION COMMAND...: a check that must hold (a fixed bug's
+# former xfail keeps its test this way).
+must() {
+	_m_what=$1
+	shift
+	"$@" || fail "$_m_what"
+	ok "$_m_what"
+}
+
 # Prints the summary line; called by the EXIT trap.
 cli_finish() {
 	_rc=$?
