@@ -8,8 +8,10 @@ build-essential cmake pkg-config
 libssl-dev openssl
 libsqlite3-dev sqlite3
 libinih-dev
+libmicrohttpd-dev
 libcmocka-dev
 gnutls-bin libnss3-tools
+curl
 "
 
 missing=""
