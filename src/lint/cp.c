@@ -1,13 +1,77 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
 #include <openssl/objects.h>
-#include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
 #include "lint/checks.h"
 #include "x509/name.h"
 #include "x509/oid.h"
+
+/*
+ * This CP's profiles (tables 7.1-1..7.1-5, 7.3-1, CP-6.1.5, CP-6.1.7),
+ * read from the profile data of src/x509/profile.c. Where a CA/B Forum
+ * rule already reports the same defect of a CABF-governed certificate,
+ * the CP check leaves it to that rule, so each defect is reported once,
+ * under the most specific source.
+ */
+
+/* 0 when the CSBR/SBR keyUsage rule already reports the certificate. */
+static int
+lint_cabf_ku_ok(const struct lint_ctx *c)
+{
+	switch (c->profile->rules) {
+	case PROFILE_RULES_CSBR:
+		return lint_csbr_ku_ok(c->cert);
+	case PROFILE_RULES_SBR:
+		return lint_sbr_ku_ok(c->cert,
+		    c->profile->id == PROFILE_SMIME_STRICT);
+	default:
+		return 1;
+	}
+}
+
+/* 0 when the CSBR/SBR extKeyUsage rule already reports the certificate. */
+static int
+lint_cabf_eku_ok(const struct lint_ctx *c)
+{
+	switch (c->profile->rules) {
+	case PROFILE_RULES_CSBR:
+		return lint_csbr_eku_ok(c->cert);
+	case PROFILE_RULES_SBR:
+		return lint_sbr_eku_ok(c->cert,
+		    c->profile->id == PROFILE_SMIME_STRICT);
+	default:
+		return 1;
+	}
+}
+
+/* CP-3.1.5: 64 CSPRNG bits cannot fit in fewer than 8 octets. */
+LINT_CHECK(lint_check_serial_entropy)
+{
+	const ASN1_INTEGER *s = X509_get0_serialNumber(c->cert);
+
+	if (ASN1_STRING_length(s) < 8)
+		lint_fail(rep, rule, "serial number of %d octets cannot hold "
+		    "64 random bits", ASN1_STRING_length(s));
+}
+
+/* CP-7.1: the 160-bit SHA-1 of the subject public key. */
+LINT_CHECK(lint_check_ski_method)
+{
+	const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(c->cert);
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len;
+
+	if (ski == NULL)
+		return;
+	if (!X509_pubkey_digest(c->cert, EVP_sha1(), md, &len) ||
+	    (unsigned int)ASN1_STRING_length(ski) != len ||
+	    memcmp(ASN1_STRING_get0_data(ski), md, len) != 0)
+		lint_fail(rep, rule, "subjectKeyIdentifier is not the SHA-1 "
+		    "of the subject public key");
+}
 
 static int
 lint_ext_nid(enum cert_ext e)
@@ -30,13 +94,13 @@ lint_ext_nid(enum cert_ext e)
 /* Only the extensions of the CP table; the mandatory ones present. */
 LINT_CHECK(lint_check_profile_extensions)
 {
-	const struct profile *p = in->profile;
-	int n = X509_get_ext_count(in->cert), nid, listed;
+	const struct profile *p = c->profile;
+	int n = X509_get_ext_count(c->cert), nid, listed;
 	char buf[80];
 
 	for (int i = 0; i < n; i++) {
 		const ASN1_OBJECT *obj = X509_EXTENSION_get_object(
-		    X509_get_ext(in->cert, i));
+		    X509_get_ext(c->cert, i));
 		nid = OBJ_obj2nid(obj);
 		listed = 0;
 		for (const enum cert_ext *e = p->order; *e != CERT_EXT_END; e++)
@@ -51,7 +115,7 @@ LINT_CHECK(lint_check_profile_extensions)
 		if (*e == CERT_EXT_SAN || *e == CERT_EXT_AIA ||
 		    (*e == CERT_EXT_EKU && p->eku_allowed[0] == NULL))
 			continue;	/* optional in the tables */
-		if (X509_get_ext_by_NID(in->cert, lint_ext_nid(*e), -1) < 0)
+		if (X509_get_ext_by_NID(c->cert, lint_ext_nid(*e), -1) < 0)
 			lint_fail(rep, rule, "extension %s required by table %s "
 			    "is missing", OBJ_nid2sn(lint_ext_nid(*e)), p->table);
 	}
@@ -60,10 +124,10 @@ LINT_CHECK(lint_check_profile_extensions)
 /* CP-7.1: KeyUsage and BasicConstraints critical, all others not. */
 LINT_CHECK(lint_check_profile_criticality)
 {
-	int n = X509_get_ext_count(in->cert), nid, crit;
+	int n = X509_get_ext_count(c->cert), nid, crit;
 
 	for (int i = 0; i < n; i++) {
-		X509_EXTENSION *ext = X509_get_ext(in->cert, i);
+		X509_EXTENSION *ext = X509_get_ext(c->cert, i);
 		nid = OBJ_obj2nid(X509_EXTENSION_get_object(ext));
 		crit = X509_EXTENSION_get_critical(ext);
 		if ((nid == NID_key_usage || nid == NID_basic_constraints) &&
@@ -77,40 +141,22 @@ LINT_CHECK(lint_check_profile_criticality)
 	}
 }
 
-/* Our cert_ku bits from OpenSSL's KU_ flags. */
-static unsigned int
-lint_ku_bits(const X509 *x)
-{
-	uint32_t ku = X509_get_key_usage((X509 *)x);
-	unsigned int bits = 0;
-
-	if (ku == UINT32_MAX)
-		return 0;
-	if (ku & KU_DIGITAL_SIGNATURE) bits |= CERT_KU_DIGITAL_SIGNATURE;
-	if (ku & KU_NON_REPUDIATION) bits |= CERT_KU_NON_REPUDIATION;
-	if (ku & KU_KEY_ENCIPHERMENT) bits |= CERT_KU_KEY_ENCIPHERMENT;
-	if (ku & KU_DATA_ENCIPHERMENT) bits |= CERT_KU_DATA_ENCIPHERMENT;
-	if (ku & KU_KEY_AGREEMENT) bits |= CERT_KU_KEY_AGREEMENT;
-	if (ku & KU_KEY_CERT_SIGN) bits |= CERT_KU_KEY_CERT_SIGN;
-	if (ku & KU_CRL_SIGN) bits |= CERT_KU_CRL_SIGN;
-	if (ku & (KU_ENCIPHER_ONLY | KU_DECIPHER_ONLY)) bits |= 1u << 8;
-	return bits;
-}
-
-/* CP-6.1.7 (and SBR/CSBR 7.1.2.3): the combinations allowed per use. */
+/* CP-6.1.7 (within SBR/CSBR 7.1.2.3(e)): the combinations allowed per use. */
 LINT_CHECK(lint_check_key_usage)
 {
-	unsigned int ku = lint_ku_bits(in->cert);
+	unsigned int ku = lint_ku_bits(c->cert);
 	char names[160];
 
 	if (ku == 0) {
 		lint_fail(rep, rule, "keyUsage is missing or empty");
 		return;
 	}
-	if (!profile_ku_ok(in->profile, ku)) {
+	if (!lint_cabf_ku_ok(c))
+		return;		/* e_csbr_key_usage / e_sbr_key_usage */
+	if (!profile_ku_ok(c->profile, ku)) {
 		profile_ku_names(ku, names, sizeof(names));
 		lint_fail(rep, rule, "keyUsage %s is not a combination the %s "
-		    "profile allows", names, in->profile->name);
+		    "profile allows", names, c->profile->name);
 	}
 }
 
@@ -122,9 +168,9 @@ LINT_CHECK(lint_check_eku)
 	size_t n = 0;
 	char err[200], buf[80];
 
-	if (in->profile->eku_allowed[0] == NULL)
+	if (c->profile->eku_allowed[0] == NULL || !lint_cabf_eku_ok(c))
 		return;
-	if ((eku = X509_get_ext_d2i(in->cert, NID_ext_key_usage, NULL,
+	if ((eku = X509_get_ext_d2i(c->cert, NID_ext_key_usage, NULL,
 	    NULL)) == NULL) {
 		lint_fail(rep, rule, "extKeyUsage is missing");
 		return;
@@ -140,23 +186,25 @@ LINT_CHECK(lint_check_eku)
 		if (n < CERT_LIST_MAX)
 			names[n++] = e->name;
 	}
-	if (!profile_eku_ok(in->profile, names, n, err, sizeof(err)))
+	if (!profile_eku_ok(c->profile, names, n, err, sizeof(err)))
 		lint_fail(rep, rule, "%s", err);
 	EXTENDED_KEY_USAGE_free(eku);
 }
 
-/* CP-6.1.5 (CSBR 6.1.5 for code signing): RSA of the allowed sizes. */
-LINT_CHECK(lint_check_key_size)
+/* CP-6.1.5: RSA of the sizes of the table (CABF minimums reported there). */
+LINT_CHECK(lint_check_cp_key_size)
 {
-	EVP_PKEY *pk = X509_get0_pubkey(in->cert);
+	int bits;
 
-	if (pk == NULL || EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA) {
-		lint_fail(rep, rule, "subject key is not RSA (CP-7.1.3)");
+	if (EVP_PKEY_get_base_id(c->key) != EVP_PKEY_RSA)
+		return;		/* e_cp_key_type */
+	bits = EVP_PKEY_get_bits(c->key);
+	if ((c->profile->rules == PROFILE_RULES_CSBR && bits < 3072) ||
+	    (c->profile->rules == PROFILE_RULES_SBR && bits < 2048))
 		return;
-	}
-	if (!profile_key_bits_ok(in->profile, (unsigned int)EVP_PKEY_get_bits(pk)))
+	if (!profile_key_bits_ok(c->profile, (unsigned int)bits))
 		lint_fail(rep, rule, "RSA-%d is not allowed in the %s profile",
-		    EVP_PKEY_get_bits(pk), in->profile->name);
+		    bits, c->profile->name);
 }
 
 static const struct {
@@ -173,52 +221,49 @@ static const struct {
 	{ NID_serialNumber, NAME_ATTR_SERIAL },
 };
 
+#define LINT_NATTRS (sizeof(lint_attrs) / sizeof(lint_attrs[0]))
+
+/* Attributes the CABF rules judge themselves for this profile. */
+static int
+lint_attr_left_to_cabf(const struct profile *p, int nid)
+{
+	if (p->rules == PROFILE_RULES_SBR)
+		return 1;	/* SBR 7.1.4.2.3/7.1.4.2.4 per type */
+	return p->rules == PROFILE_RULES_CSBR && nid == NID_domainComponent;
+}
+
+/* CP-7.1 Subject rows: C, ST, L, O, up to three OU, CN, serialNumber. */
 LINT_CHECK(lint_check_subject_attrs)
 {
-	const X509_NAME *subj = X509_get_subject_name(in->cert);
-	const struct profile *p = in->profile;
+	const X509_NAME *subj = X509_get_subject_name(c->cert);
+	const struct profile *p = c->profile;
 	int n = X509_NAME_entry_count(subj), nid, known;
 
 	for (int i = 0; i < n; i++) {
 		nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(
 		    X509_NAME_get_entry(subj, i)));
 		known = 0;
-		for (size_t j = 0; j < sizeof(lint_attrs) / sizeof(lint_attrs[0]);
-		    j++)
+		for (size_t j = 0; j < LINT_NATTRS; j++)
 			if (lint_attrs[j].nid == nid)
 				known = (lint_attrs[j].attr & p->subject_allowed) != 0;
-		if (!known)
+		if (!known && !lint_attr_left_to_cabf(p, nid))
 			lint_fail(rep, rule, "subject attribute %s is not "
 			    "allowed in the %s profile",
 			    nid != NID_undef ? OBJ_nid2sn(nid) : "(unknown)",
 			    p->name);
 	}
-	for (size_t j = 0; j < sizeof(lint_attrs) / sizeof(lint_attrs[0]); j++)
+	for (size_t j = 0; j < LINT_NATTRS; j++)
 		if ((p->subject_required & lint_attrs[j].attr) &&
 		    name_count(subj, lint_attrs[j].nid) == 0)
 			lint_fail(rep, rule, "subject attribute %s is required",
 			    OBJ_nid2sn(lint_attrs[j].nid));
 	if (name_count(subj, NID_organizationalUnitName) > NAME_OU_MAX)
 		lint_fail(rep, rule, "more than %d OU attributes", NAME_OU_MAX);
-	for (size_t j = 0; j < sizeof(lint_attrs) / sizeof(lint_attrs[0]); j++)
+	for (size_t j = 0; j < LINT_NATTRS; j++)
 		if (lint_attrs[j].nid != NID_organizationalUnitName &&
 		    name_count(subj, lint_attrs[j].nid) > 1)
 			lint_fail(rep, rule, "subject attribute %s repeated",
 			    OBJ_nid2sn(lint_attrs[j].nid));
-}
-
-static int
-lint_has_policy(const CERTIFICATEPOLICIES *cp, const char *oid)
-{
-	char buf[80];
-
-	for (int i = 0; i < sk_POLICYINFO_num(cp); i++) {
-		OBJ_obj2txt(buf, sizeof(buf), sk_POLICYINFO_value(cp, i)->policyid,
-		    1);
-		if (strcmp(buf, oid) == 0)
-			return 1;
-	}
-	return 0;
 }
 
 /* CP-1.2 / CP-7.1.6: the policy's OID must be asserted. */
@@ -226,87 +271,35 @@ LINT_CHECK(lint_check_policy_oids)
 {
 	CERTIFICATEPOLICIES *cp;
 
-	if (in->profile->ca)
+	if (c->profile->ca)
 		return;
-	cp = X509_get_ext_d2i(in->cert, NID_certificate_policies, NULL, NULL);
+	cp = X509_get_ext_d2i(c->cert, NID_certificate_policies, NULL, NULL);
 	if (cp == NULL)
 		lint_fail(rep, rule, "certificatePolicies is missing");
-	else if (in->policy_oid != NULL && !lint_has_policy(cp, in->policy_oid))
+	else if (c->policy_oid != NULL && !lint_has_policy(cp, c->policy_oid))
 		lint_fail(rep, rule, "policy %s of the %s profile is missing",
-		    in->policy_oid, in->profile->name);
+		    c->policy_oid, c->profile->name);
 	CERTIFICATEPOLICIES_free(cp);
 }
 
-/* CP-7.1.8: a CPS URI qualifier, an http(s) IA5String. */
+/* CP-7.1.8: a CPS qualifier (its syntax: e_rfc5280_policy_qualifiers). */
 LINT_CHECK(lint_check_cps_qualifier)
 {
 	CERTIFICATEPOLICIES *cp;
-	const POLICYQUALINFO *q;
 	int found = 0;
 
-	if ((cp = X509_get_ext_d2i(in->cert, NID_certificate_policies, NULL,
+	if ((cp = X509_get_ext_d2i(c->cert, NID_certificate_policies, NULL,
 	    NULL)) == NULL)
 		return;
 	for (int i = 0; i < sk_POLICYINFO_num(cp); i++) {
 		const POLICYINFO *pi = sk_POLICYINFO_value(cp, i);
-		for (int j = 0; j < sk_POLICYQUALINFO_num(pi->qualifiers); j++) {
-			q = sk_POLICYQUALINFO_value(pi->qualifiers, j);
-			if (OBJ_obj2nid(q->pqualid) != NID_id_qt_cps)
-				continue;
-			if (ASN1_STRING_type(q->d.cpsuri) != V_ASN1_IA5STRING ||
-			    strncmp((const char *)ASN1_STRING_get0_data(
-			    q->d.cpsuri), "http", 4) != 0)
-				lint_fail(rep, rule, "CPS qualifier is not an "
-				    "http(s) IA5String URI");
-			found = 1;
-		}
+
+		for (int j = 0; j < sk_POLICYQUALINFO_num(pi->qualifiers); j++)
+			found |= OBJ_obj2nid(sk_POLICYQUALINFO_value(
+			    pi->qualifiers, j)->pqualid) == NID_id_qt_cps;
 	}
 	if (!found)
 		lint_fail(rep, rule, "no CPS qualifier");
-	CERTIFICATEPOLICIES_free(cp);
-}
-
-LINT_CHECK(lint_check_csbr_policy)
-{
-	CERTIFICATEPOLICIES *cp;
-
-	if (in->profile->rules != PROFILE_RULES_CSBR)
-		return;
-	cp = X509_get_ext_d2i(in->cert, NID_certificate_policies, NULL, NULL);
-	if (cp == NULL || !lint_has_policy(cp, OID_CABF_CODESIGN))
-		lint_fail(rep, rule, "code-signing certificate without policy "
-		    "%s", OID_CABF_CODESIGN);
-	CERTIFICATEPOLICIES_free(cp);
-}
-
-/* SBR 7.1.6.1: exactly one reserved S/MIME policy of our generation. */
-LINT_CHECK(lint_check_sbr_policy)
-{
-	CERTIFICATEPOLICIES *cp;
-	int gen = in->profile->id == PROFILE_SMIME_STRICT ? 3 : 2;
-	int found = 0, type;
-	char buf[80];
-
-	if (in->profile->rules != PROFILE_RULES_SBR)
-		return;
-	cp = X509_get_ext_d2i(in->cert, NID_certificate_policies, NULL, NULL);
-	for (int i = 0; i < sk_POLICYINFO_num(cp); i++) {
-		OBJ_obj2txt(buf, sizeof(buf), sk_POLICYINFO_value(cp, i)->policyid,
-		    1);
-		if (strncmp(buf, OID_CABF_SMIME_PREFIX,
-		    strlen(OID_CABF_SMIME_PREFIX)) != 0)
-			continue;
-		found++;
-		for (type = 1; type <= 4; type++)
-			if (strcmp(buf, oid_smime_policy(type, gen)) == 0)
-				break;
-		if (type > 4)
-			lint_fail(rep, rule, "S/MIME policy %s does not match "
-			    "the %s generation", buf, in->profile->name);
-	}
-	if (found != 1)
-		lint_fail(rep, rule, "%d S/MIME reserved policies, exactly one "
-		    "required", found);
 	CERTIFICATEPOLICIES_free(cp);
 }
 
@@ -329,49 +322,26 @@ lint_san_kind(const GENERAL_NAME *gn)
 	}
 }
 
-/* CP-7.1 SAN row; none in code signing; rfc822Name required in S/MIME. */
+/* CP-7.1 SAN row; none in code signing. */
 LINT_CHECK(lint_check_san_types)
 {
 	GENERAL_NAMES *san;
 	unsigned int seen = 0, kind;
 
-	san = X509_get_ext_d2i(in->cert, NID_subject_alt_name, NULL, NULL);
+	san = X509_get_ext_d2i(c->cert, NID_subject_alt_name, NULL, NULL);
 	for (int i = 0; i < sk_GENERAL_NAME_num(san); i++) {
 		kind = lint_san_kind(sk_GENERAL_NAME_value(san, i));
 		seen |= kind;
-		if ((kind & in->profile->san_allowed) == 0)
+		if ((kind & c->profile->san_allowed) == 0)
 			lint_fail(rep, rule, "subjectAltName of this type is "
-			    "not allowed in the %s profile", in->profile->name);
+			    "not allowed in the %s profile", c->profile->name);
 	}
-	if ((in->profile->san_required & ~seen) != 0)
+	/* For S/MIME the rfc822Name is SBR 7.1.2.3(h): e_sbr_san. */
+	if (c->profile->rules != PROFILE_RULES_SBR &&
+	    (c->profile->san_required & ~seen) != 0)
 		lint_fail(rep, rule, "the %s profile needs an rfc822Name in "
-		    "subjectAltName", in->profile->name);
+		    "subjectAltName", c->profile->name);
 	GENERAL_NAMES_free(san);
-}
-
-static int
-lint_validity_seconds(const X509 *x, long *secs)
-{
-	int days, s;
-
-	if (!ASN1_TIME_diff(&days, &s, X509_get0_notBefore(x),
-	    X509_get0_notAfter(x)))
-		return 0;
-	*secs = (long)days * 86400 + s + 1;	/* inclusive, RFC 5280 §4.1.2.5 */
-	return 1;
-}
-
-/* CSBR 6.3.2: 460 days; SBR 6.3.2: 825 days. */
-LINT_CHECK(lint_check_max_validity)
-{
-	long secs;
-
-	if (in->profile->max_days == 0 ||
-	    !lint_validity_seconds(in->cert, &secs))
-		return;
-	if (secs > (long)in->profile->max_days * 86400)
-		lint_fail(rep, rule, "validity of %ld days exceeds the %d days "
-		    "allowed", (secs + 86399) / 86400, in->profile->max_days);
 }
 
 /* Table 7.3-1: a responder certificate lasts 4 months. */
@@ -379,30 +349,29 @@ LINT_CHECK(lint_check_ocsp_validity)
 {
 	ASN1_TIME *limit;
 	time_t nb;
-	struct tm tm;
 
-	if (in->profile->id != PROFILE_OCSP ||
-	    !ASN1_TIME_to_tm(X509_get0_notBefore(in->cert), &tm))
+	if (c->profile->id != PROFILE_OCSP ||
+	    !lint_time_get(X509_get0_notBefore(c->cert), &nb))
 		return;
-	nb = timegm(&tm);
 	if ((limit = ASN1_TIME_set(NULL, cert_add_months(nb, 4))) == NULL)
 		return;
-	if (ASN1_TIME_compare(X509_get0_notAfter(in->cert), limit) > 0)
+	if (ASN1_TIME_compare(X509_get0_notAfter(c->cert), limit) > 0)
 		lint_fail(rep, rule, "OCSP responder certificate valid for "
 		    "more than 4 months");
 	ASN1_TIME_free(limit);
 }
 
-/* CP-4.9.6: certificates carry the CRL URL (http). */
+/* CP-4.9.6: certificates carry the http CRL URL; LDAP only in 7.1-4/7.1-5. */
 LINT_CHECK(lint_check_crldp_present)
 {
 	CRL_DIST_POINTS *dps;
 	const DIST_POINT *dp;
 	int http = 0, other = 0;
 
-	if (in->profile->id == PROFILE_OCSP || in->profile->id == PROFILE_ROOT)
-		return;
-	dps = X509_get_ext_d2i(in->cert, NID_crl_distribution_points, NULL,
+	if (c->profile->id == PROFILE_OCSP || c->profile->id == PROFILE_ROOT ||
+	    c->profile->rules == PROFILE_RULES_SBR)
+		return;		/* SBR 7.1.2.3(b): e_sbr_crldp */
+	dps = X509_get_ext_d2i(c->cert, NID_crl_distribution_points, NULL,
 	    NULL);
 	for (int i = 0; i < sk_DIST_POINT_num(dps); i++) {
 		dp = sk_DIST_POINT_value(dps, i);
@@ -412,111 +381,208 @@ LINT_CHECK(lint_check_crldp_present)
 		    dp->distpoint->name.fullname); j++) {
 			const GENERAL_NAME *gn = sk_GENERAL_NAME_value(
 			    dp->distpoint->name.fullname, j);
-			if (gn->type == GEN_URI && strncmp((const char *)
-			    ASN1_STRING_get0_data(gn->d.uniformResourceIdentifier),
-			    "http://", 7) == 0)
+			if (lint_uri_is(gn, "http"))
 				http++;
 			else
 				other++;
 		}
 	}
-	if (http == 0)
+	/* CSBR 7.1.2.3(b) asks for the http URL itself: e_csbr_crldp. */
+	if (http == 0 && c->profile->rules != PROFILE_RULES_CSBR)
 		lint_fail(rep, rule, "no http CRL distribution point");
-	if (other > 0 && (in->profile->rules != PROFILE_RULES_CP ||
-	    !in->profile->crl_ldap) && !in->profile->ca)
+	if (other > 0 && !c->profile->crl_ldap && !c->profile->ca)
 		lint_fail(rep, rule, "CRL distribution points other than http "
-		    "are not allowed in the %s profile", in->profile->name);
+		    "are not allowed in the %s profile", c->profile->name);
 	CRL_DIST_POINTS_free(dps);
 }
 
-/* CP-4.9.9, CSBR 7.1.2.3(c): OCSP and caIssuers for code signing. */
-LINT_CHECK(lint_check_aia_ocsp)
+/* Table 7.1-4/7.1-5: ldap://host/IssuerDN?certificateRevocationList. */
+LINT_CHECK(lint_check_ldap_url)
 {
-	AUTHORITY_INFO_ACCESS *aia;
-	int ocsp = 0, issuers = 0, nid;
+	static const char attr[] = "?certificateRevocationList";
+	CRL_DIST_POINTS *dps;
+	const DIST_POINT *dp;
 
-	if (!in->profile->ocsp_required)
-		return;
-	aia = X509_get_ext_d2i(in->cert, NID_info_access, NULL, NULL);
-	for (int i = 0; i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
-		nid = OBJ_obj2nid(sk_ACCESS_DESCRIPTION_value(aia, i)->method);
-		ocsp |= nid == NID_ad_OCSP;
-		issuers |= nid == NID_ad_ca_issuers;
+	dps = X509_get_ext_d2i(c->cert, NID_crl_distribution_points, NULL,
+	    NULL);
+	for (int i = 0; i < sk_DIST_POINT_num(dps); i++) {
+		dp = sk_DIST_POINT_value(dps, i);
+		if (dp->distpoint == NULL || dp->distpoint->type != 0)
+			continue;
+		for (int j = 0; j < sk_GENERAL_NAME_num(
+		    dp->distpoint->name.fullname); j++) {
+			const GENERAL_NAME *gn = sk_GENERAL_NAME_value(
+			    dp->distpoint->name.fullname, j);
+			const char *u;
+			size_t len;
+
+			if (!lint_uri_is(gn, "ldap"))
+				continue;
+			u = (const char *)ASN1_STRING_get0_data(
+			    gn->d.uniformResourceIdentifier);
+			len = (size_t)ASN1_STRING_length(
+			    gn->d.uniformResourceIdentifier);
+			if (len < sizeof(attr) + 8 || strchr(u + 7, '/') == NULL ||
+			    memcmp(u + len - (sizeof(attr) - 1), attr,
+			    sizeof(attr) - 1) != 0)
+				lint_fail(rep, rule, "LDAP CRL distribution "
+				    "point is not ldap://host/IssuerDN"
+				    "?certificateRevocationList");
+		}
 	}
-	if (!ocsp || !issuers)
-		lint_fail(rep, rule, "authorityInfoAccess needs both OCSP and "
-		    "caIssuers URLs");
-	AUTHORITY_INFO_ACCESS_free(aia);
+	CRL_DIST_POINTS_free(dps);
 }
 
-/* CSBR 7.1.3.2, SBR 7.1.3.2: no SHA-1 signatures. */
-LINT_CHECK(lint_check_no_sha1)
-{
-	int nid = OBJ_obj2nid(X509_get0_tbs_sigalg(in->cert)->algorithm);
-
-	if (in->profile->rules != PROFILE_RULES_CP &&
-	    nid == NID_sha1WithRSAEncryption)
-		lint_fail(rep, rule, "SHA-1 signature in a CABF-governed "
-		    "certificate");
-}
-
+/* CP-7.1.3: the signature algorithm of the profile's table. */
 LINT_CHECK(lint_check_sigalg_profile)
 {
-	int nid = OBJ_obj2nid(X509_get0_tbs_sigalg(in->cert)->algorithm);
+	int nid = OBJ_obj2nid(X509_get0_tbs_sigalg(c->cert)->algorithm);
 
-	if (in->profile->ca || nid == cert_sig_nid(in->profile->md))
+	if (c->profile->ca || nid == cert_sig_nid(c->profile->md))
+		return;
+	/* Outside what the CSBR/SBR allow at all: reported there. */
+	if (c->profile->rules != PROFILE_RULES_CP && !lint_sigalg_cabf_ok(nid))
 		return;
 	lint_fail(rep, rule, "signature algorithm %s, table %s requires %s",
-	    OBJ_nid2ln(nid), in->profile->table,
-	    OBJ_nid2ln(cert_sig_nid(in->profile->md)));
+	    OBJ_nid2ln(nid), c->profile->table,
+	    OBJ_nid2ln(cert_sig_nid(c->profile->md)));
 }
 
 /* CP-4.3.1: notBefore is the time of issuance, never earlier. */
 LINT_CHECK(lint_check_not_backdated)
 {
-	time_t limit = in->now - 120;	/* clock granularity and build time */
+	time_t limit = c->now - 120;	/* clock granularity and build time */
 
-	if (!in->pre_issuance)
+	if (!c->pre_issuance)
 		return;
-	if (X509_cmp_time(X509_get0_notBefore(in->cert), &limit) < 0)
+	if (X509_cmp_time(X509_get0_notBefore(c->cert), &limit) < 0)
 		lint_fail(rep, rule, "notBefore is in the past (backdated)");
 }
 
 LINT_CHECK(lint_check_ocsp_nocheck)
 {
-	if (in->profile->id == PROFILE_OCSP &&
-	    X509_get_ext_by_NID(in->cert, NID_id_pkix_OCSP_noCheck, -1) < 0)
+	if (c->profile->id == PROFILE_OCSP &&
+	    X509_get_ext_by_NID(c->cert, NID_id_pkix_OCSP_noCheck, -1) < 0)
 		lint_fail(rep, rule, "id-pkix-ocsp-nocheck is missing");
 }
 
-/* SBR 7.1.4.2.2: a mailbox in the subject must also be in the SAN. */
-LINT_CHECK(lint_check_sbr_email_subject)
+/* Tables 7.1-2/7.1-3 EKU row: the six names; smartcardLogon with clientAuth. */
+LINT_CHECK(lint_check_ca_eku)
 {
-	const X509_NAME *subj = X509_get_subject_name(in->cert);
-	GENERAL_NAMES *san;
-	char *cn;
-	int found = 0;
+	EXTENDED_KEY_USAGE *eku;
+	const struct oid_eku *e;
+	int client = 0, sc = 0, cs = 0, n;
+	char buf[80];
 
-	if (in->profile->rules != PROFILE_RULES_SBR)
+	if (!c->profile->ca || c->profile->id == PROFILE_ROOT ||
+	    !lint_csbr_ca_eku_ok(c->cert) || !lint_sbr_ca_eku_ok(c->cert))
 		return;
-	if ((cn = name_get_text(subj, NID_commonName)) == NULL)
+	if ((eku = X509_get_ext_d2i(c->cert, NID_ext_key_usage, NULL,
+	    NULL)) == NULL)
 		return;
-	if (strchr(cn, '@') == NULL) {
-		OPENSSL_free(cn);
-		return;
+	n = sk_ASN1_OBJECT_num(eku);
+	for (int i = 0; i < n; i++) {
+		const ASN1_OBJECT *obj = sk_ASN1_OBJECT_value(eku, i);
+
+		if ((e = oid_eku_by_obj(obj)) == NULL ||
+		    strcmp(e->name, "OCSPSigning") == 0) {
+			OBJ_obj2txt(buf, sizeof(buf), obj, 1);
+			lint_fail(rep, rule, "EKU %s is not in the CA tables", buf);
+			continue;
+		}
+		client |= strcmp(e->name, "clientAuth") == 0;
+		sc |= strcmp(e->name, "smartcardLogon") == 0;
+		cs |= strcmp(e->name, "codeSigning") == 0;
 	}
-	san = X509_get_ext_d2i(in->cert, NID_subject_alt_name, NULL, NULL);
-	for (int i = 0; i < sk_GENERAL_NAME_num(san); i++) {
-		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(san, i);
-		if (gn->type == GEN_EMAIL &&
-		    (size_t)ASN1_STRING_length(gn->d.rfc822Name) == strlen(cn) &&
-		    strncasecmp((const char *)ASN1_STRING_get0_data(
-		    gn->d.rfc822Name), cn, strlen(cn)) == 0)
-			found = 1;
+	if (sc && !client)
+		lint_fail(rep, rule, "smartcardLogon without clientAuth");
+	if (cs && n > 1)
+		lint_fail(rep, rule, "codeSigning is selected independently");
+	EXTENDED_KEY_USAGE_free(eku);
+}
+
+/* Tables 7.1-2/7.1-3: 2.23.140.1.4.1 only for a code-signing CA. */
+LINT_CHECK(lint_check_ca_codesign_policy)
+{
+	CERTIFICATEPOLICIES *cp;
+
+	if (c->kind != LINT_KIND_CA)
+		return;
+	cp = X509_get_ext_d2i(c->cert, NID_certificate_policies, NULL, NULL);
+	if (lint_has_policy(cp, OID_CABF_CODESIGN) &&
+	    !lint_eku_has(c->cert, NID_code_sign))
+		lint_fail(rep, rule, "policy %s in a CA certificate without "
+		    "codeSigning", OID_CABF_CODESIGN);
+	CERTIFICATEPOLICIES_free(cp);
+}
+
+/* CP-1.3.1: issuing CAs sign end entities only: pathLen 0; roots none. */
+LINT_CHECK(lint_check_cp_pathlen)
+{
+	BASIC_CONSTRAINTS *bc;
+
+	bc = X509_get_ext_d2i(c->cert, NID_basic_constraints, NULL, NULL);
+	if (bc == NULL)
+		return;
+	if (c->kind == LINT_KIND_CA && (bc->pathlen == NULL ||
+	    ASN1_INTEGER_get(bc->pathlen) != 0))
+		lint_fail(rep, rule, "issuing CA certificate without "
+		    "pathLenConstraint 0");
+	else if (c->kind == LINT_KIND_ROOT && bc->pathlen != NULL &&
+	    ASN1_INTEGER_get(bc->pathlen) < 1)
+		lint_fail(rep, rule, "root with pathLenConstraint 0 cannot "
+		    "certify its issuing CAs");
+	BASIC_CONSTRAINTS_free(bc);
+}
+
+/* CP-5.6: a certificate ends before the certificate of its issuer. */
+LINT_CHECK(lint_check_within_issuer)
+{
+	if (c->issuer == NULL || c->kind == LINT_KIND_ROOT)
+		return;
+	if (ASN1_TIME_compare(X509_get0_notAfter(c->cert),
+	    X509_get0_notAfter(c->issuer)) > 0)
+		lint_fail(rep, rule, "notAfter is after the issuer's notAfter");
+	if (ASN1_TIME_compare(X509_get0_notBefore(c->cert),
+	    X509_get0_notBefore(c->issuer)) < 0)
+		lint_fail(rep, rule, "notBefore is before the issuer's "
+		    "notBefore");
+}
+
+/*
+ * Table 7.1-1 lists RSA-2048, no AIA and EKU clientAuth/SmartCard Logon
+ * only; the example hierarchy's sha1 cross-certificate differs (known,
+ * tests/cli/README.md BUG-7.1-1-*), so this is a notice until it is fixed.
+ */
+LINT_CHECK(lint_check_table_711)
+{
+	EXTENDED_KEY_USAGE *eku;
+	const struct oid_eku *e;
+
+	if (c->profile->id != PROFILE_CA_SHA1)
+		return;
+	if (EVP_PKEY_get_bits(c->key) != 2048)
+		lint_fail(rep, rule, "table 7.1-1 lists an RSA-2048 key, not "
+		    "RSA-%d", EVP_PKEY_get_bits(c->key));
+	if (X509_get_ext_by_NID(c->cert, NID_info_access, -1) >= 0)
+		lint_fail(rep, rule, "table 7.1-1 lists no authorityInfoAccess");
+	eku = X509_get_ext_d2i(c->cert, NID_ext_key_usage, NULL, NULL);
+	for (int i = 0; i < sk_ASN1_OBJECT_num(eku); i++) {
+		e = oid_eku_by_obj(sk_ASN1_OBJECT_value(eku, i));
+		if (e == NULL || (strcmp(e->name, "clientAuth") != 0 &&
+		    strcmp(e->name, "smartcardLogon") != 0))
+			lint_fail(rep, rule, "table 7.1-1 allows EKU clientAuth "
+			    "and SmartCard Logon only, not %s",
+			    e != NULL ? e->name : "this one");
 	}
-	if (!found)
-		lint_fail(rep, rule, "commonName %s is a mailbox not in "
-		    "subjectAltName", cn);
-	GENERAL_NAMES_free(san);
-	OPENSSL_free(cn);
+	EXTENDED_KEY_USAGE_free(eku);
+}
+
+/* Table 7.1-4 lists no AIA (BUG-7.1-4-AIA): a notice until fixed. */
+LINT_CHECK(lint_check_table_714_aia)
+{
+	if (strcmp(c->profile->table, "7.1-4") == 0 &&
+	    X509_get_ext_by_NID(c->cert, NID_info_access, -1) >= 0)
+		lint_fail(rep, rule, "table 7.1-4 lists no "
+		    "authorityInfoAccess");
 }
