@@ -138,7 +138,6 @@ LINT_CHECK(lint_check_dn_multi_rdn);
 LINT_CHECK(lint_check_dn_whitespace);
 
 /* CRLs (crl.c) */
-LINT_CHECK(lint_check_crl_decode);
 LINT_CHECK(lint_check_crl_version);
 LINT_CHECK(lint_check_crl_sigalg_match);
 LINT_CHECK(lint_check_crl_time_encoding);

@@ -115,6 +115,8 @@ LINT_CHECK(lint_check_profile_extensions)
 		if (*e == CERT_EXT_SAN || *e == CERT_EXT_AIA ||
 		    (*e == CERT_EXT_EKU && p->eku_allowed[0] == NULL))
 			continue;	/* optional in the tables */
+		if (*e == CERT_EXT_OCSP_NOCHECK)
+			continue;	/* e_cp_ocsp_nocheck */
 		if (X509_get_ext_by_NID(c->cert, lint_ext_nid(*e), -1) < 0)
 			lint_fail(rep, rule, "extension %s required by table %s "
 			    "is missing", OBJ_nid2sn(lint_ext_nid(*e)), p->table);
@@ -330,8 +332,14 @@ LINT_CHECK(lint_check_san_types)
 
 	san = X509_get_ext_d2i(c->cert, NID_subject_alt_name, NULL, NULL);
 	for (int i = 0; i < sk_GENERAL_NAME_num(san); i++) {
-		kind = lint_san_kind(sk_GENERAL_NAME_value(san, i));
+		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(san, i);
+
+		kind = lint_san_kind(gn);
 		seen |= kind;
+		/* What the SBR forbid anyway is reported by e_sbr_san. */
+		if (c->profile->rules == PROFILE_RULES_SBR &&
+		    !lint_sbr_gn_ok(gn, c->profile->id == PROFILE_SMIME_STRICT))
+			continue;
 		if ((kind & c->profile->san_allowed) == 0)
 			lint_fail(rep, rule, "subjectAltName of this type is "
 			    "not allowed in the %s profile", c->profile->name);

@@ -90,13 +90,6 @@ lint_crl(const struct lint_crl_input *in, struct lint_report *rep)
 	return 1;
 }
 
-LINT_CHECK(lint_check_crl_decode)
-{
-	if (c->tbscrl == NULL)
-		lint_fail(rep, rule, "CRL does not re-encode to a "
-		    "CertificateList");
-}
-
 /* RFC 5280 §5.1.2.1 (v2 with extensions), CP-7.2.1. */
 LINT_CHECK(lint_check_crl_version)
 {
@@ -162,6 +155,8 @@ LINT_CHECK(lint_check_crl_number)
 	int crit = -1;
 
 	n = X509_CRL_get_ext_d2i(c->crl, NID_crl_number, &crit, NULL);
+	if (n == NULL && crit == -2)
+		return;		/* twice: e_rfc5280_crl_ext_duplicate */
 	if (n == NULL)
 		lint_fail(rep, rule, "cRLNumber is missing");
 	else if (crit == 1)
@@ -182,6 +177,8 @@ LINT_CHECK(lint_check_crl_aki)
 
 	ak = X509_CRL_get_ext_d2i(c->crl, NID_authority_key_identifier, &crit,
 	    NULL);
+	if (ak == NULL && crit == -2)
+		return;		/* twice: e_rfc5280_crl_ext_duplicate */
 	if (ak == NULL || ak->keyid == NULL)
 		lint_fail(rep, rule, "authorityKeyIdentifier keyIdentifier is "
 		    "missing");
@@ -337,7 +334,7 @@ lint_entry_reason(const X509_REVOKED *r, int *crit)
 
 	e = X509_REVOKED_get_ext_d2i(r, NID_crl_reason, crit, NULL);
 	if (e == NULL)
-		return *crit == -1 ? -1 : -2;
+		return *crit == -1 || *crit == -2 ? -1 : -2;
 	v = (int)ASN1_ENUMERATED_get(e);
 	ASN1_ENUMERATED_free(e);
 	return v;
@@ -401,7 +398,7 @@ LINT_CHECK(lint_check_crl_invalidity_date)
 	for (int i = 0; i < sk_X509_REVOKED_num(rev); i++) {
 		t = X509_REVOKED_get_ext_d2i(sk_X509_REVOKED_value(rev, i),
 		    NID_invalidity_date, &crit, NULL);
-		if (t == NULL && crit != -1)
+		if (t == NULL && crit >= 0)
 			lint_fail(rep, rule, "entry %d: invalidityDate is not a "
 			    "GeneralizedTime", i);
 		else if (t != NULL && !lint_time_syntax_ok(t))
@@ -503,8 +500,11 @@ LINT_CHECK(lint_check_crl_cp_extensions)
 	int nid;
 
 	for (int i = 0; i < sk_X509_EXTENSION_num(exts); i++) {
-		nid = OBJ_obj2nid(X509_EXTENSION_get_object(
-		    sk_X509_EXTENSION_value(exts, i)));
+		X509_EXTENSION *e = sk_X509_EXTENSION_value(exts, i);
+
+		nid = OBJ_obj2nid(X509_EXTENSION_get_object(e));
+		if (X509_EXTENSION_get_critical(e) && X509V3_EXT_get(e) == NULL)
+			continue;	/* e_rfc5280_crl_ext_unknown */
 		if (nid != NID_crl_number && nid != NID_authority_key_identifier)
 			lint_fail(rep, rule, "CRL extension %s is not in tables "
 			    "7.2-1/7.2-2", nid != NID_undef ? OBJ_nid2sn(nid) :

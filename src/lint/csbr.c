@@ -187,9 +187,6 @@ LINT_CHECK(lint_check_csbr_aia_http)
 	if ((ocsp && !(ocsp & 1)) || (issuers && !(issuers & 1)))
 		lint_fail(rep, rule, "authorityInfoAccess OCSP and caIssuers "
 		    "must be HTTP URLs");
-	else if (lint_is_cs_ca(c) && issuers == 0 && c->kind == LINT_KIND_CA)
-		lint_fail(rep, rule, "code-signing CA certificate without the "
-		    "caIssuers HTTP URL");
 	AUTHORITY_INFO_ACCESS_free(aia);
 }
 
@@ -313,13 +310,22 @@ LINT_CHECK(lint_check_csbr_ca_key)
 		    "required", EVP_PKEY_get_bits(c->key));
 }
 
-/* CSBR 7.1.2.2(c): AIA present (HTTP caIssuers: e_csbr_aia_http). */
+/* CSBR 7.1.2.2(c): AIA with caIssuers (its scheme: e_csbr_aia_http). */
 LINT_CHECK(lint_check_csbr_ca_aia)
 {
-	if (c->kind == LINT_KIND_CA && lint_is_cs_ca(c) &&
-	    X509_get_ext_by_NID(c->cert, NID_info_access, -1) < 0)
+	AUTHORITY_INFO_ACCESS *aia;
+	int issuers = 0;
+
+	if (c->kind != LINT_KIND_CA || !lint_is_cs_ca(c))
+		return;
+	aia = X509_get_ext_d2i(c->cert, NID_info_access, NULL, NULL);
+	for (int i = 0; i < sk_ACCESS_DESCRIPTION_num(aia); i++)
+		issuers |= OBJ_obj2nid(sk_ACCESS_DESCRIPTION_value(aia,
+		    i)->method) == NID_ad_ca_issuers;
+	if (!issuers)
 		lint_fail(rep, rule, "code-signing CA certificate without "
-		    "authorityInfoAccess");
+		    "authorityInfoAccess caIssuers");
+	AUTHORITY_INFO_ACCESS_free(aia);
 }
 
 /* CSBR 7.1.2.3(f), RFC 3161 §2.3: timeStamping alone, critical. */

@@ -164,12 +164,16 @@ lint_ocsp(const struct lint_ocsp_input *in, struct lint_report *rep)
 	c.pre_issuance = in->pre_issuance;
 	c.cabf = in->cabf != 0 ? in->cabf : lint_cert_cabf(in->issuer);
 	lint_run(&c, LINT_KIND_OCSP_RESPONSE, rep);
-	/* Table 7.3-1 on the delegated responder certificate it carries. */
-	if (o.signer != NULL && o.delegated) {
+	/*
+	 * Table 7.3-1 on the delegated responder certificate it carries;
+	 * its chain to the CA is e_rfc6960_responder_issuer's, and one
+	 * without OCSPSigning is no responder (e_rfc6960_responder_eku).
+	 */
+	if (o.signer != NULL && o.delegated &&
+	    lint_eku_has(o.signer, NID_OCSP_sign)) {
 		cin.cert = o.signer;
 		cin.profile = profile_get(PROFILE_OCSP);
 		cin.now = in->now;
-		cin.issuer = in->issuer;
 		lint_cert(&cin, rep);
 	}
 	OCSP_BASICRESP_free(o.basic);

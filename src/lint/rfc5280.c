@@ -523,7 +523,8 @@ lint_usernotice(const USERNOTICE *un, struct lint_report *rep,
 /* RFC 5280 §4.2.1.4: CPS is an IA5String URI; only CPS and user notice. */
 LINT_CHECK(lint_check_policy_qualifiers)
 {
-	static const char *const web[] = { "http", "https", NULL };
+	static const char *const uris[] = { "http", "https", "ftp", "ldap",
+	    NULL };
 	CERTIFICATEPOLICIES *cp;
 	const POLICYQUALINFO *q;
 
@@ -535,9 +536,9 @@ LINT_CHECK(lint_check_policy_qualifiers)
 			q = sk_POLICYQUALINFO_value(pi->qualifiers, j);
 			switch (OBJ_obj2nid(q->pqualid)) {
 			case NID_id_qt_cps:
-				if (!lint_uri_ok(q->d.cpsuri, web))
+				if (!lint_uri_ok(q->d.cpsuri, uris))
 					lint_fail(rep, rule, "CPS qualifier is "
-					    "not an http(s) IA5String URI");
+					    "not an IA5String URI");
 				break;
 			case NID_id_qt_unotice:
 				lint_usernotice(q->d.usernotice, rep, rule);

@@ -153,8 +153,6 @@ static const struct lint_rule lint_rule_table[] = {
 	    lint_check_signature },
 
 	/* RFC 5280 CRLs */
-	{ "e_rfc5280_crl_decode", E, CRL, 0, R5, "RFC 5280 §5.1",
-	    "the CRL is a DER CertificateList", lint_check_crl_decode },
 	{ "e_rfc5280_crl_version", E, CRL, 0, R5, "RFC 5280 §5.1.2.1, CP-7.2.1",
 	    "CRL is v2", lint_check_crl_version },
 	{ "e_rfc5280_crl_sigalg_match", E, CRL, 0, R5,
