@@ -96,7 +96,7 @@ struct bench_ca {
 	EVP_PKEY	*subkey;	/* the subscriber's key */
 	unsigned char	*csr;		/* its CSR, DER */
 	size_t		 csr_len;
-	X509		**certs;	/* every certificate issued, timed run */
+	struct issue_out *certs;	/* every certificate issued, timed run */
 	size_t		 ncerts;
 	size_t		 warm;		/* certificates issued before timing */
 };
@@ -388,7 +388,7 @@ bench_request(struct issue_request *r)
  */
 static int
 bench_batch(struct bench_ca *b, struct issue_request *reqs, size_t m,
-    X509 **out)
+    struct issue_out *out)
 {
 	char err[256];
 	size_t got, i;
@@ -496,22 +496,29 @@ bench_durability(struct bench_ca *b)
 
 /* One certificate: signed by the CA key, for our key, stored as issued. */
 static int
-bench_check_cert(struct bench_ca *b, X509 *x)
+bench_check_cert(struct bench_ca *b, const struct issue_out *o)
 {
 	struct store_cert *row = NULL;
 	unsigned char *der = NULL;
-	char *serial;
+	const unsigned char *p = o->der;
+	char *serial = NULL;
+	X509 *x;
 	int len, ok = 0;
 
-	if (x == NULL || X509_verify(x, b->cakey) != 1 ||
+	if (o->der == NULL ||
+	    (x = d2i_X509(NULL, &p, (long)o->der_len)) == NULL)
+		return 0;
+	if (X509_verify(x, b->cakey) != 1 ||
 	    EVP_PKEY_eq(X509_get0_pubkey(x), b->subkey) != 1 ||
 	    (serial = cert_serial_hex(X509_get0_serialNumber(x))) == NULL)
-		return 0;
+		goto out;
 	if (store_cert_get(b->ca->store, BENCH_ISSUER, serial, &row) &&
 	    row != NULL && row->state == STORE_CERT_ISSUED &&
 	    (len = i2d_X509(x, &der)) > 0 && (size_t)len == row->der_len &&
 	    memcmp(der, row->der, row->der_len) == 0)
 		ok = 1;
+ out:
+	X509_free(x);
 	OPENSSL_free(der);
 	OPENSSL_free(serial);
 	store_cert_free(row);
@@ -534,7 +541,7 @@ bench_verify(struct bench_ca *b, size_t n)
 	size_t good = 0, stored = 0;
 
 	for (size_t i = 0; i < b->ncerts; i++)
-		good += bench_check_cert(b, b->certs[i]);
+		good += bench_check_cert(b, &b->certs[i]);
 	if (!store_cert_each_in_state(b->ca->store, STORE_CERT_ISSUED,
 	    bench_count_issued, &stored))
 		stored = 0;
@@ -547,11 +554,18 @@ bench_verify(struct bench_ca *b, size_t n)
 
 /* The TBS of an issued certificate: real input for the raw signatures. */
 static unsigned char *
-bench_tbs(X509 *x, size_t *len)
+bench_tbs(const struct issue_out *o, size_t *len)
 {
+	const unsigned char *p = o->der;
 	unsigned char *tbs = NULL;
+	X509 *x;
 
-	return cert_tbs(x, &tbs, len) ? tbs : NULL;
+	if (o->der == NULL || (x = d2i_X509(NULL, &p, (long)o->der_len)) == NULL)
+		return NULL;
+	if (!cert_tbs(x, &tbs, len))
+		tbs = NULL;
+	X509_free(x);
+	return tbs;
 }
 
 /* The timed part: raw half, pipeline, raw half. */
@@ -565,11 +579,10 @@ bench_measure(struct bench_ca *b, const struct bench_opts *o,
 	pid_t spid = signer_pid(b->ca->signer);
 	int ok = 0;
 
-	if ((tbs = bench_tbs(b->certs[0], &tbs_len)) == NULL)
+	if ((tbs = bench_tbs(&b->certs[0], &tbs_len)) == NULL)
 		return 0;
+	issue_out_clear(b->certs, b->ncerts);
 	b->ncerts = 0;
-	X509_free(b->certs[0]);
-	b->certs[0] = NULL;
 	if (!bench_raw(b->cakey, tbs, tbs_len, o->raw_seconds / 2, r))
 		goto out;
 	c0 = bench_self_cpu();
@@ -595,8 +608,8 @@ static void
 bench_ca_free(struct bench_ca *b, int keep)
 {
 	ca_close(b->ca);
-	for (size_t i = 0; b->certs != NULL && i < b->ncerts; i++)
-		X509_free(b->certs[i]);
+	if (b->certs != NULL)
+		issue_out_clear(b->certs, b->ncerts);
 	free(b->certs);
 	EVP_PKEY_free(b->cakey);
 	EVP_PKEY_free(b->subkey);
@@ -637,8 +650,6 @@ bench_run(const struct bench_opts *o, unsigned int bits,
 	if ((b.certs = calloc(r->n > warm ? r->n : warm,
 	    sizeof(*b.certs))) == NULL || !bench_issue(&b, warm, warm))
 		goto out;
-	for (size_t i = 1; i < b.ncerts; i++)
-		X509_free(b.certs[i]);
 	b.warm = warm;
 	if (!bench_measure(&b, o, r))
 		goto out;

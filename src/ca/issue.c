@@ -492,8 +492,9 @@ issue_lint(X509 *tbs, const struct issue_ctx *c,
     const struct issue_request *req, char *err, size_t errlen)
 {
 	struct lint_report rep = { 0 };
-	struct lint_input in = { tbs, c->profile, req->legacy_sha1 ?
-	    c->policy->sha1_oid : c->policy->oid, ca_now(), 1 };
+	struct lint_input in = { .cert = tbs, .profile = c->profile,
+	    .policy_oid = req->legacy_sha1 ? c->policy->sha1_oid :
+	    c->policy->oid, .now = ca_now(), .pre_issuance = 1 };
 	char buf[ISSUE_ERR_MAX - 64];
 	int ok;
 
@@ -597,7 +598,7 @@ issue_prepare_chunk(struct ca *ca, const struct issue_request *reqs,
 
 size_t
 ca_issue_batch(struct ca *ca, const struct issue_request *reqs, size_t n,
-    X509 **out)
+    struct issue_out *out)
 {
 	struct issue_ctx c = { 0 };
 	struct ca_sign_item *items = NULL;
@@ -606,8 +607,7 @@ ca_issue_batch(struct ca *ca, const struct issue_request *reqs, size_t n,
 	char err[ISSUE_ERR_MAX];
 	size_t *idx = NULL, m = 0, first, issued = 0;
 
-	for (size_t i = 0; i < n; i++)
-		out[i] = NULL;
+	memset(out, 0, n * sizeof(*out));
 	if (n == 0 || !issue_same_policy(reqs, n))
 		return 0;
 	if (!issue_ctx_load(ca, &reqs[0], &c, err, sizeof(err))) {
@@ -635,8 +635,11 @@ ca_issue_batch(struct ca *ca, const struct issue_request *reqs, size_t n,
 	if (flight != NULL)
 		ca_sign_end(ca, flight);
 	for (size_t j = 0; j < m; j++) {
-		out[idx[j]] = items[j].cert;
-		issued += items[j].cert != NULL;
+		/* Hand the DER over; the item keeps nothing to free. */
+		out[idx[j]].der = items[j].der;
+		out[idx[j]].der_len = items[j].der_len;
+		items[j].der = NULL;
+		issued += out[idx[j]].der != NULL;
 	}
  out:
 	for (size_t j = 0; items != NULL && j < m; j++)
@@ -647,13 +650,30 @@ ca_issue_batch(struct ca *ca, const struct issue_request *reqs, size_t n,
 	return issued;
 }
 
+void
+issue_out_clear(struct issue_out *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		OPENSSL_free(out[i].der);
+		out[i].der = NULL;
+		out[i].der_len = 0;
+	}
+}
+
 X509 *
 ca_issue(struct ca *ca, const struct issue_request *req,
     STACK_OF(X509) **chain)
 {
+	struct issue_out o;
+	const unsigned char *p;
 	X509 *x = NULL;
 
-	if (ca_issue_batch(ca, req, 1, &x) != 1)
+	if (ca_issue_batch(ca, req, 1, &o) != 1)
+		return NULL;
+	p = o.der;
+	x = d2i_X509(NULL, &p, (long)o.der_len);
+	issue_out_clear(&o, 1);
+	if (x == NULL)
 		return NULL;
 	if (chain != NULL && (*chain = ca_chain_for(ca,
 	    conf_policy_get(ca->conf, req->policy)->issuer,

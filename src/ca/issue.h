@@ -35,13 +35,23 @@ struct issue_request {
 X509 *ca_issue(struct ca *ca, const struct issue_request *req,
     STACK_OF(X509) **chain);
 
+/* One certificate of a batch: the DER that was stored. */
+struct issue_out {
+	unsigned char	*der;		/* OPENSSL_malloc'd; NULL if refused */
+	size_t		 der_len;
+};
+
 /*
- * Issues n certificates of one policy with group commit. out[i] gets
- * each certificate (NULL where refused; a refusal is logged and does not
- * stop the others). The next requests are built while the signer signs
- * the previous ones (ca_sign_begin). Returns the number issued.
+ * Issues n certificates of one policy with group commit, preparing each
+ * chunk while the signer signs the previous one. out[i] gets each
+ * certificate's DER (NULL where refused: the reason is logged and the
+ * others go on). Returns the number issued. Parsing the DER is left to
+ * callers that need an X509 (ca_issue does).
  */
 size_t ca_issue_batch(struct ca *ca, const struct issue_request *reqs,
-    size_t n, X509 **out);
+    size_t n, struct issue_out *out);
+
+/* Frees the DER of n outputs. */
+void issue_out_clear(struct issue_out *out, size_t n);
 
 #endif

@@ -11,6 +11,7 @@
 #include "util/log.h"
 #include "x509/cert.h"
 #include "x509/name.h"
+#include "x509/signed.h"
 
 /* Per-item state between the two commits. */
 struct ca_pending {
@@ -111,43 +112,85 @@ ca_record_intents(struct ca *ca, const struct ca_signing *how,
 	return ok;
 }
 
-/* Joins and checks one signature; NULL if the signer misbehaved. */
-static X509 *
-ca_finish_one(const struct ca_signing *how, const struct ca_pending *p,
+/*
+ * The signature must verify with the issuer's key over exactly the TBS
+ * bytes recorded in the intent; a signer that misbehaves is caught here.
+ */
+static int
+ca_verify_sig(const struct ca_signing *how, const struct ca_pending *p,
     const struct signer_job *job)
 {
-	X509 *x;
+	EVP_MD_CTX *ctx;
+	int ok = 0;
 
-	if (!job->ok)
-		return NULL;
-	x = cert_assemble(p->tbs, p->tbs_len, how->md, job->sig, job->sig_len);
-	if (x != NULL && X509_verify(x, how->issuer_pub) != 1) {
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return 0;
+	if (EVP_DigestVerifyInit(ctx, NULL, EVP_get_digestbyname(
+	    signer_md_name(how->md)), NULL, how->issuer_pub) == 1 &&
+	    EVP_DigestVerify(ctx, job->sig, job->sig_len, p->tbs,
+	    p->tbs_len) == 1)
+		ok = 1;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
 		log_openssl("certificate %s: signature does not verify with "
 		    "the issuer's key; discarded", p->serial);
-		X509_free(x);
-		x = NULL;
+	return ok;
+}
+
+/* Joins and checks one signature into it->der (and it->cert if wanted). */
+static int
+ca_finish_one(const struct ca_signing *how, const struct ca_pending *p,
+    const struct signer_job *job, struct ca_sign_item *it)
+{
+	const unsigned char *q;
+
+	if (!job->ok || !ca_verify_sig(how, p, job))
+		return 0;
+	if (!signed_encode(p->tbs, p->tbs_len, cert_sig_nid(how->md), job->sig,
+	    job->sig_len, &it->der, &it->der_len))
+		return 0;
+	if (!it->want_x509)
+		return 1;
+	q = it->der;
+	if ((it->cert = d2i_X509(NULL, &q, (long)it->der_len)) == NULL ||
+	    q != it->der + it->der_len) {
+		log_openssl("certificate %s: cannot parse what was signed",
+		    p->serial);
+		X509_free(it->cert);
+		it->cert = NULL;
+		OPENSSL_free(it->der);
+		it->der = NULL;
+		return 0;
 	}
-	return x;
+	return 1;
+}
+
+void
+ca_sign_items_clear(struct ca_sign_item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		OPENSSL_free(items[i].der);
+		X509_free(items[i].cert);
+		items[i].der = NULL;
+		items[i].der_len = 0;
+		items[i].cert = NULL;
+	}
 }
 
 /* A signed certificate the store refused is kept on disk, never lost. */
 static void
 ca_keep_unrecorded(struct ca *ca, const char *issuer, const char *serial,
-    X509 *x)
+    const unsigned char *der, size_t der_len)
 {
 	char name[200], *dir, *path = NULL;
-	unsigned char *der = NULL;
-	int len;
 
 	if ((dir = file_join(ca->dir, "unrecorded")) == NULL)
 		return;
 	snprintf(name, sizeof(name), "%s-%s.der", issuer, serial);
 	if (file_mkdirs(dir, 0700) && (path = file_join(dir, name)) != NULL &&
-	    (len = i2d_X509(x, &der)) > 0 &&
-	    file_write_atomic(path, der, (size_t)len, 0600, 0))
+	    file_write_atomic(path, der, der_len, 0600, 0))
 		log_error("certificate %s/%s: kept in %s for reconciliation",
 		    issuer, serial, path);
-	OPENSSL_free(der);
 	free(path);
 	free(dir);
 }
@@ -157,32 +200,27 @@ static int
 ca_record_issued(struct ca *ca, const struct ca_signing *how,
     struct ca_sign_item *items, struct ca_pending *p, size_t n)
 {
-	unsigned char *der;
-	int len, ok = store_begin(ca->store);
+	int ok = store_begin(ca->store);
 
 	for (size_t i = 0; ok && i < n; i++) {
-		der = NULL;
-		if (items[i].cert == NULL) {
+		if (items[i].der == NULL)
 			ok = store_cert_abort(ca->store, how->issuer, p[i].serial);
-			continue;
-		}
-		if ((len = i2d_X509(items[i].cert, &der)) <= 0)
-			ok = 0;
 		else
 			ok = store_cert_issued(ca->store, how->issuer,
-			    p[i].serial, der, (size_t)len, ca_now());
-		OPENSSL_free(der);
+			    p[i].serial, items[i].der, items[i].der_len,
+			    ca_now());
 	}
 	if (ok && store_commit(ca->store))
 		return 1;
 	store_rollback(ca->store);
 	for (size_t i = 0; i < n; i++) {
-		if (items[i].cert == NULL)
+		if (items[i].der == NULL)
 			continue;
-		ca_keep_unrecorded(ca, how->issuer, p[i].serial, items[i].cert);
-		X509_free(items[i].cert);
-		items[i].cert = NULL;
+		ca_keep_unrecorded(ca, how->issuer, p[i].serial, items[i].der,
+		    items[i].der_len);
 	}
+	/* Never handed out: what the store does not hold is not issued. */
+	ca_sign_items_clear(items, n);
 	log_error("issuance: cannot store the signed certificates");
 	return 0;
 }
@@ -245,8 +283,11 @@ ca_sign_begin(struct ca *ca, const struct ca_signing *how,
 	struct ca_sign_flight *f;
 	int recorded;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		items[i].der = NULL;
+		items[i].der_len = 0;
 		items[i].cert = NULL;
+	}
 	if ((f = calloc(1, sizeof(*f))) == NULL ||
 	    (f->p = calloc(n, sizeof(*f->p))) == NULL ||
 	    (f->jobs = calloc(n, sizeof(*f->jobs))) == NULL) {
@@ -280,10 +321,9 @@ ca_sign_end(struct ca *ca, struct ca_sign_flight *f)
 	/* A broken session leaves every job !ok: all intents get aborted. */
 	if (!f->session_ok)
 		log_error("issuance: the signer session failed");
-	for (size_t i = 0; i < f->n; i++) {
-		f->items[i].cert = ca_finish_one(&f->how, &f->p[i], &f->jobs[i]);
-		all &= f->items[i].cert != NULL;
-	}
+	for (size_t i = 0; i < f->n; i++)
+		all &= ca_finish_one(&f->how, &f->p[i], &f->jobs[i],
+		    &f->items[i]);
 	if (!ca_record_issued(ca, &f->how, f->items, f->p, f->n))
 		all = 0;
 	ca_sign_flight_free(f);
@@ -303,8 +343,13 @@ X509 *
 ca_sign_one(struct ca *ca, const struct ca_signing *how, X509 *tbs,
     const char *profile, const char *subject_ca)
 {
-	struct ca_sign_item item = { tbs, profile, subject_ca, NULL };
+	struct ca_sign_item item = { tbs, profile, subject_ca, 1, NULL, 0,
+	    NULL };
+	X509 *x;
 
 	ca_sign_batch(ca, how, &item, 1);
-	return item.cert;
+	x = item.cert;
+	item.cert = NULL;
+	ca_sign_items_clear(&item, 1);
+	return x;
 }

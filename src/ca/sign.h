@@ -15,8 +15,14 @@ struct ca_sign_item {
 	X509		*tbs;		/* in: built and linted, unsigned */
 	const char	*profile;	/* in: profile name for the store */
 	const char	*subject_ca;	/* in: CA entity certified, or NULL */
-	X509		*cert;		/* out: signed certificate, or NULL */
+	int		 want_x509;	/* in: also parse it into cert */
+	unsigned char	*der;		/* out: the stored DER (OPENSSL_malloc'd) */
+	size_t		 der_len;
+	X509		*cert;		/* out: parsed, if want_x509 */
 };
+
+/* Frees the outputs of items (der and cert). */
+void ca_sign_items_clear(struct ca_sign_item *items, size_t n);
 
 struct ca_signing {
 	const char	*issuer;	/* CA entity name */
@@ -27,8 +33,10 @@ struct ca_signing {
 };
 
 /*
- * Signs and stores n certificates. Returns 1 if every item got a cert;
- * items that failed have cert NULL and their intent marked aborted.
+ * Signs and stores n certificates. Returns 1 if every item got its DER;
+ * items that failed have der NULL and their intent marked aborted. Each
+ * signature is verified with the issuer's key over the TBS bytes before
+ * the certificate is stored.
  */
 int ca_sign_batch(struct ca *ca, const struct ca_signing *how,
     struct ca_sign_item *items, size_t n);
@@ -40,7 +48,7 @@ int ca_sign_batch(struct ca *ca, const struct ca_signing *how,
  * signer; the signer serves one batch at a time, so begin first waits
  * until prev (the batch still in flight, or NULL) has its signatures.
  * Returns NULL if the intents could not be recorded: then nothing of this
- * batch is signed and every cert is NULL. how and items must stay valid
+ * batch is signed and every der is NULL. how and items must stay valid
  * until ca_sign_end(). Only the calling thread uses the store.
  */
 struct ca_sign_flight;
@@ -50,7 +58,7 @@ struct ca_sign_flight *ca_sign_begin(struct ca *ca,
 
 /*
  * Waits for f's signatures, checks each, stores the certificates in one
- * commit and frees f. Returns 1 if every item got a cert; 0 otherwise,
+ * commit and frees f. Returns 1 if every item got its DER; 0 otherwise,
  * and for a NULL f (a failed ca_sign_begin).
  */
 int ca_sign_end(struct ca *ca, struct ca_sign_flight *f);

@@ -371,8 +371,12 @@ test_key_bits(void **state)
 	    "[root:rootca1] key_bits: CA keys are 2048 or 4096 bits", NULL);
 	refused_edit("[root:rootca1]", "key_bits = 2048", "key_bits = 2048x",
 	    "[root:rootca1] key_bits: invalid value", NULL);
-	refused_edit("[issuing:pubca1]", "key_bits = 4096", "key_bits = 16384",
+	refused_edit("[issuing:pubca1]", "key_bits = 2048", "key_bits = 16384",
 	    "[issuing:pubca1] key_bits: invalid value '16384'", NULL);
+	/* Table 7.1-1: a CA under the sha1 root has an RSA-2048 key. */
+	refused_edit("[issuing:pubca1]", "key_bits = 2048", "key_bits = 4096",
+	    "[issuing:pubca1] key_bits: a CA under a sha1 root has an RSA-2048 "
+	    "key (table 7.1-1)", NULL);
 	refused_edit("[issuing:pubca1]", "responder_key_bits = 3072",
 	    "responder_key_bits = 1024",
 	    "[issuing:pubca1] responder_key_bits: must be 2048, 3072 or 4096",

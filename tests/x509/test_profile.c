@@ -334,10 +334,11 @@ test_key_bits(void **state)
 	assert_true(profile_key_bits_ok(P(PROFILE_CODESIGN), 3072));
 	assert_true(profile_key_bits_ok(P(PROFILE_CODESIGN), 4096));
 	assert_false(profile_key_bits_ok(P(PROFILE_CODESIGN), 8192));
-	/* CA keys 2048 or 4096. */
+	/* CA keys 2048 or 4096 (CP-6.1.5); table 7.1-1 says 2048. */
 	for (int id = PROFILE_ROOT; id <= PROFILE_CA_SHA384; id++) {
 		assert_true(profile_key_bits_ok(P((enum profile_id)id), 2048));
-		assert_true(profile_key_bits_ok(P((enum profile_id)id), 4096));
+		assert_int_equal(profile_key_bits_ok(P((enum profile_id)id), 4096),
+		    id != PROFILE_CA_SHA1);
 		assert_false(profile_key_bits_ok(P((enum profile_id)id), 3072));
 		assert_false(profile_key_bits_ok(P((enum profile_id)id), 1024));
 	}
