@@ -13,12 +13,17 @@
  * init), inkan.db (the SQLite store), keys/ (encrypted CA keys, read only
  * by the signer) and repository/ (what is published).
  */
+#define CA_READY_MAX	32
+
 struct ca {
 	char		*dir;
 	char		*conf_path;
 	struct conf	*conf;
 	struct store	*store;
 	struct signer	*signer;
+	/* Signer keys already unlocked and matched to their certificate. */
+	char		 ready[CA_READY_MAX][SIGNER_KEY_NAME_MAX + 1];
+	size_t		 nready;
 };
 
 struct ca_open_opts {

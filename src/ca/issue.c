@@ -24,6 +24,8 @@ struct issue_ctx {
 	X509		*cacert;	/* issuer name, SKI, public key */
 	char		*ldap_url;	/* subscriber CRL DP LDAP URL, or NULL */
 	int		 smime_type;	/* SBR: 1 mailbox, 2 organization */
+	struct store_ca	*ca_keys[CONF_ROOTS_MAX + 2 * CONF_ISSUING_MAX];
+	size_t		 nca_keys;	/* every CA and responder key */
 };
 
 #define ISSUE_ERR_MAX	512
@@ -34,6 +36,8 @@ issue_ctx_clear(struct issue_ctx *c)
 	store_ca_free(c->ca_rec);
 	X509_free(c->cacert);
 	free(c->ldap_url);
+	for (size_t i = 0; i < c->nca_keys; i++)
+		store_ca_free(c->ca_keys[i]);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -43,6 +47,14 @@ issue_pick_profile(const struct ca *ca, const struct issue_request *req,
 {
 	int multipurpose;
 
+	if (req->legacy_sha1 && strcmp(req->policy, "client") != 0 &&
+	    strcmp(req->policy, "document") != 0) {
+		snprintf(err, errlen, "policy %s has no sha1 profile: table "
+		    "7.1-4 covers client and document only, and no "
+		    "CABF-governed certificate is signed with SHA-1",
+		    req->policy);
+		return NULL;
+	}
 	if (strcmp(req->policy, "smime") == 0) {
 		multipurpose = pol->generation == CONF_SMIME_MULTIPURPOSE;
 		if (req->generation != NULL) {
@@ -108,6 +120,32 @@ issue_ldap_url(const char *ldap_base, X509_NAME *issuer)
 	return out;
 }
 
+/* Every key of the hierarchy, so that none is certified for a subscriber. */
+static int
+issue_ctx_ca_keys(struct ca *ca, struct issue_ctx *c)
+{
+	const struct conf *cf = ca->conf;
+	char name[80];
+	struct store_ca *rec;
+
+	for (size_t i = 0; i < cf->nroots + 2 * cf->nissuing; i++) {
+		if (i < cf->nroots)
+			snprintf(name, sizeof(name), "%s", cf->roots[i].name);
+		else if (i < cf->nroots + cf->nissuing)
+			snprintf(name, sizeof(name), "%s",
+			    cf->issuing[i - cf->nroots].name);
+		else
+			snprintf(name, sizeof(name), "%s-ocsp", cf->issuing[i -
+			    cf->nroots - cf->nissuing].name);
+		rec = NULL;
+		if (!store_ca_get(ca->store, name, &rec))
+			return 0;
+		if (rec != NULL)
+			c->ca_keys[c->nca_keys++] = rec;
+	}
+	return 1;
+}
+
 static int
 issue_ctx_load(struct ca *ca, const struct issue_request *req,
     struct issue_ctx *c, char *err, size_t errlen)
@@ -141,7 +179,7 @@ issue_ctx_load(struct ca *ca, const struct issue_request *req,
 	    (c->ldap_url = issue_ldap_url(ca->conf->ldap_url,
 	    X509_get_subject_name(c->cacert))) == NULL)
 		return 0;
-	return 1;
+	return issue_ctx_ca_keys(ca, c);
 }
 
 /* A mailbox address as SBR 7.1.2.3(h) takes it: ASCII local@domain. */
@@ -467,6 +505,33 @@ issue_urls_and_policies(struct ca *ca, const struct issue_request *req,
 	spec->cps_url = ca->conf->cps_url;
 }
 
+/* A key of this CA's hierarchy is never certified for a subscriber. */
+static int
+issue_not_ca_key(const struct issue_request *req, EVP_PKEY *key,
+    const struct issue_ctx *c, char *err, size_t errlen)
+{
+	unsigned char *der = NULL;
+	int len, ok = 1;
+
+	/* The CSR's SubjectPublicKeyInfo re-encodes without the key codec. */
+	len = req->csr != NULL ? i2d_X509_PUBKEY(
+	    X509_REQ_get_X509_PUBKEY(req->csr), &der) : i2d_PUBKEY(key, &der);
+	if (len <= 0) {
+		snprintf(err, errlen, "cannot encode the subject public key");
+		return 0;
+	}
+	for (size_t i = 0; ok && i < c->nca_keys; i++)
+		if (c->ca_keys[i]->spki_len == (size_t)len &&
+		    memcmp(c->ca_keys[i]->spki_der, der, (size_t)len) == 0) {
+			snprintf(err, errlen, "the public key is CA %s's own; "
+			    "a CA key is never certified for a subscriber",
+			    c->ca_keys[i]->name);
+			ok = 0;
+		}
+	OPENSSL_free(der);
+	return ok;
+}
+
 /* The subscriber key: from the CSR after proof of possession, or ours. */
 static EVP_PKEY *
 issue_pubkey(const struct issue_request *req, const struct issue_ctx *c,
@@ -484,7 +549,10 @@ issue_pubkey(const struct issue_request *req, const struct issue_ctx *c,
 		snprintf(err, errlen, "no CSR and no generated key");
 		return NULL;
 	}
-	return csr_check_key(key, c->profile, err, errlen) ? key : NULL;
+	if (!csr_check_key(key, c->profile, err, errlen) ||
+	    !issue_not_ca_key(req, key, c, err, errlen))
+		return NULL;
+	return key;
 }
 
 static int

@@ -225,6 +225,39 @@ ca_record_issued(struct ca *ca, const struct ca_signing *how,
 	return 0;
 }
 
+/*
+ * Asks the signer, once per key and process, for the key's public half:
+ * that unlocks it (a wrong passphrase fails here, before any intent is
+ * recorded) and proves it is the key of the issuer's certificate.
+ */
+static int
+ca_key_ready(struct ca *ca, const struct ca_signing *how)
+{
+	unsigned char *spki = NULL, *mine = NULL;
+	size_t spki_len;
+	int len, ok = 0;
+
+	for (size_t i = 0; i < ca->nready; i++)
+		if (strcmp(ca->ready[i], how->key) == 0)
+			return 1;
+	if (!signer_pubkey(ca->signer, how->key, &spki, &spki_len))
+		goto out;
+	if ((len = i2d_PUBKEY(how->issuer_pub, &mine)) <= 0 ||
+	    (size_t)len != spki_len || memcmp(mine, spki, spki_len) != 0) {
+		log_error("issuance: signer key %s is not the key of %s's "
+		    "certificate; nothing was signed", how->key, how->issuer);
+		goto out;
+	}
+	if (ca->nready < CA_READY_MAX)
+		snprintf(ca->ready[ca->nready++], sizeof(ca->ready[0]), "%s",
+		    how->key);
+	ok = 1;
+ out:
+	free(spki);
+	OPENSSL_free(mine);
+	return ok;
+}
+
 static void
 ca_sign_flight_free(struct ca_sign_flight *f)
 {
@@ -299,6 +332,12 @@ ca_sign_begin(struct ca *ca, const struct ca_signing *how,
 	f->items = items;
 	f->n = n;
 	f->signer = ca->signer;
+	/* A key that cannot sign (wrong passphrase) records nothing. */
+	if (!ca_key_ready(ca, how)) {
+		ca_sign_wait(prev);
+		ca_sign_flight_free(f);
+		return NULL;
+	}
 	/* Durable before the signer sees it; prev is signed meanwhile. */
 	recorded = ca_record_intents(ca, how, items, f->p, n);
 	ca_sign_wait(prev);

@@ -230,8 +230,18 @@ run_inkan --dir "$CA" --passphrase-file "$PASS" issue --policy smime --sha1 \
 [ "$RC" != 0 ] || fail "smime --sha1 was issued"
 unchanged "smime --sha1" "$CA"
 ok "smime --sha1: refused (exit $RC), nothing stored"
-xfail BUG-SMIME-SHA1 "smime --sha1 is refused with a clear message naming sha1" \
+must "smime --sha1 is refused with a clear message naming sha1" \
     grep -q "no sha1 profile" "$TMP/err"
+
+# --- a key of the hierarchy is never certified for a subscriber ------------
+# The operator can unlock the CA's own key file; a CSR made with it proves
+# possession, and must still be refused.
+openssl pkey -in "$CA/keys/pubca1.key" -passin "file:$PASS" -out "$TMP/cakey.pem" 2>/dev/null ||
+    fail "cannot unlock pubca1's key with the passphrase"
+openssl req -new -key "$TMP/cakey.pem" -subj /CN=x -out "$IN/cakey.csr"
+rm -f "$TMP/cakey.pem"
+refused "CSR carrying the issuing CA's own key" 1 "a CA key is never certified" \
+    --policy client --csr "$IN/cakey.csr" --subject "$S"
 
 # --- CP-6.2.7 / 6.1.2: the CA does not make code-signing keys ---------------
 refused "--generate-key for codesign" 2 "--generate-key is refused for codesign" \
@@ -285,7 +295,7 @@ cp "$TMP/state" "$TMP/state.before"
 state "$CA"
 # The intent row is recorded before the signer first touches the key, so a
 # wrong passphrase leaves an 'aborted' row behind.
-xfail BUG-PASSPHRASE-ROW "wrong passphrase: nothing stored (inkan list unchanged)" \
+must "wrong passphrase: nothing stored (inkan list unchanged)" \
     cmp -s "$TMP/state.before" "$TMP/state"
 make_passphrase "$TMP/short-pass" "short"
 refused_pass() {	# WHAT PHRASE PASSFILE
