@@ -23,6 +23,8 @@ static const struct cmd commands[] = {
 	{ "crl", "issue and publish CRLs now", cmd_crl, cmd_crl_help },
 	{ "ocsp", "pre-sign or export OCSP responses", cmd_ocsp,
 	    cmd_ocsp_help },
+	{ "publish", "publish a document (CP, CPS) in the repository",
+	    cmd_publish, cmd_publish_help },
 	{ "list", "list the certificates in the store", cmd_list,
 	    cmd_list_help },
 	{ "inspect", "print a certificate", cmd_inspect, cmd_inspect_help },
