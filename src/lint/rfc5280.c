@@ -253,9 +253,10 @@ LINT_CHECK(lint_check_ext_unknown_critical)
 	}
 }
 
+/* Read from the extension: OpenSSL's cache is empty if another is bad. */
 LINT_CHECK(lint_check_ski_present)
 {
-	if (X509_get0_subject_key_id(c->cert) == NULL)
+	if (X509_get_ext_by_NID(c->cert, NID_subject_key_identifier, -1) < 0)
 		lint_fail(rep, rule, "subjectKeyIdentifier is missing");
 }
 
@@ -267,15 +268,17 @@ LINT_CHECK(lint_check_ski_critical)
 
 LINT_CHECK(lint_check_aki_present)
 {
-	const ASN1_OCTET_STRING *aki = X509_get0_authority_key_id(c->cert);
+	AUTHORITY_KEYID *ak;
+	int crit = -1;
 
-	if (aki == NULL) {
+	ak = X509_get_ext_d2i(c->cert, NID_authority_key_identifier, &crit,
+	    NULL);
+	if (ak == NULL || ak->keyid == NULL)
 		lint_fail(rep, rule, "authorityKeyIdentifier keyIdentifier "
 		    "is missing");
-		return;
-	}
-	if (lint_ext_critical(c->cert, NID_authority_key_identifier) == 1)
+	else if (crit == 1)
 		lint_fail(rep, rule, "authorityKeyIdentifier is critical");
+	AUTHORITY_KEYID_free(ak);
 }
 
 /* RFC 5280 §4.2.2.1. */
