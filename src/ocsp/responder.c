@@ -818,7 +818,6 @@ struct ocsp_fresh {
 	struct ocsp_entry *v;
 	size_t		 n;
 	size_t		 cap;
-	int64_t		 since;
 };
 
 /* Collects responses produced since the last load (store callback). */
@@ -829,8 +828,6 @@ ocsp_fresh_one(const struct store_ocsp *s, void *arg)
 	struct ocsp_entry *v;
 	int issuer, alg;
 
-	if (s->produced_at < f->since)
-		return 1;
 	issuer = ocsp_issuer_index(f->r, s->issuer);
 	alg = ocsp_alg_index(s->hash_alg);
 	if (issuer < 0 || alg < 0)
@@ -854,16 +851,15 @@ ocsp_fresh_one(const struct store_ocsp *s, void *arg)
 int
 ocsp_responder_refresh(struct ocsp_responder *r, struct ca *ca, time_t now)
 {
-	struct ocsp_fresh f = { r, NULL, 0, 0, r->last_produced };
+	struct ocsp_fresh f = { r, NULL, 0, 0 };
 	int ok = 1;
 
 	if (ocsp_presign_pending(ca, now) < 0)
 		ok = 0;
 	/* Same-second responses are loaded again: cheap, and none missed. */
-	for (size_t i = 0; i < r->nissuers; i++)
-		if (!store_ocsp_each(ca->store, r->issuers[i].name,
-		    ocsp_fresh_one, &f))
-			ok = 0;
+	if (!store_ocsp_each_since(ca->store, r->last_produced, ocsp_fresh_one,
+	    &f))
+		ok = 0;
 	pthread_rwlock_wrlock(&r->lock);
 	for (size_t i = 0; i < f.n; i++) {
 		if (f.v[i].produced_at > r->last_produced)

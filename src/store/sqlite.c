@@ -62,6 +62,7 @@ enum sqlite_stmt_id {
 	STMT_OCSP_PUT,
 	STMT_OCSP_GET,
 	STMT_OCSP_EACH,
+	STMT_OCSP_SINCE,
 	STMT_OCSP_DUE,
 	STMT_COUNTER_NEXT,
 	STMT_MAX
@@ -202,6 +203,8 @@ static const char *const sqlite_stmt_sql[STMT_MAX] = {
 	    "WHERE issuer = ?1 AND serial = ?2 AND hash_alg = ?3",
 	[STMT_OCSP_EACH] = "SELECT " SQLITE_OCSP_COLUMNS " "
 	    "FROM ocsp_responses WHERE issuer = ?1 ORDER BY serial, hash_alg",
+	[STMT_OCSP_SINCE] = "SELECT " SQLITE_OCSP_COLUMNS " "
+	    "FROM ocsp_responses WHERE produced_at >= ?1 ORDER BY produced_at",
 	[STMT_OCSP_DUE] = "SELECT " SQLITE_OCSP_COLUMNS ", rowid "
 	    "FROM ocsp_responses WHERE next_update < ?1 AND "
 	    "(next_update, rowid) > (?2, ?3) "
@@ -1389,25 +1392,15 @@ sqlite_ocsp_get(struct store *st, const char *issuer, const char *serial,
 	return ok;
 }
 
-/* Lean, as sqlite_revoked_each: a responder loads its whole cache. */
+/* The lean walk over OCSP responses, for both selections below. */
 static int
-sqlite_ocsp_each(struct store *st, const char *issuer, store_ocsp_fn fn,
-    void *arg)
+sqlite_ocsp_walk(struct store_sqlite *s, sqlite3_stmt *stmt, const char *obj,
+    const char *walk, store_ocsp_fn fn, void *arg)
 {
-	struct store_sqlite *s = sqlite_of(st);
 	struct store_ocsp r;
-	sqlite3_stmt *stmt;
-	char obj[SQLITE_OBJ_MAX];
 	int rc, ok = 0;
 
-	snprintf(obj, sizeof(obj), "OCSP responses of %s", issuer);
-	if ((stmt = sqlite_stmt(s, STMT_OCSP_EACH)) == NULL)
-		return 0;
-	if (!sqlite_bind_text(stmt, 1, issuer)) {
-		sqlite_log_step(s, obj, SQLITE_ERROR);
-		goto out;
-	}
-	s->walking = "store_ocsp_each";
+	s->walking = walk;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (!sqlite_ocsp_view(stmt, &r)) {
 			log_error("store: %s: %s: out of memory or row "
@@ -1426,6 +1419,44 @@ sqlite_ocsp_each(struct store *st, const char *issuer, store_ocsp_fn fn,
 	s->walking = NULL;
 	sqlite_stmt_done(stmt);
 	return ok;
+}
+
+/* Lean, as sqlite_revoked_each: a responder loads its whole cache. */
+static int
+sqlite_ocsp_each(struct store *st, const char *issuer, store_ocsp_fn fn,
+    void *arg)
+{
+	struct store_sqlite *s = sqlite_of(st);
+	sqlite3_stmt *stmt;
+	char obj[SQLITE_OBJ_MAX];
+
+	snprintf(obj, sizeof(obj), "OCSP responses of %s", issuer);
+	if ((stmt = sqlite_stmt(s, STMT_OCSP_EACH)) == NULL)
+		return 0;
+	if (!sqlite_bind_text(stmt, 1, issuer)) {
+		sqlite_log_step(s, obj, SQLITE_ERROR);
+		sqlite_stmt_done(stmt);
+		return 0;
+	}
+	return sqlite_ocsp_walk(s, stmt, obj, "store_ocsp_each", fn, arg);
+}
+
+static int
+sqlite_ocsp_each_since(struct store *st, int64_t since, store_ocsp_fn fn,
+    void *arg)
+{
+	struct store_sqlite *s = sqlite_of(st);
+	sqlite3_stmt *stmt;
+
+	if ((stmt = sqlite_stmt(s, STMT_OCSP_SINCE)) == NULL)
+		return 0;
+	if (sqlite3_bind_int64(stmt, 1, since) != SQLITE_OK) {
+		sqlite_log_step(s, "OCSP responses", SQLITE_ERROR);
+		sqlite_stmt_done(stmt);
+		return 0;
+	}
+	return sqlite_ocsp_walk(s, stmt, "OCSP responses",
+	    "store_ocsp_each_since", fn, arg);
 }
 
 static void
@@ -1767,6 +1798,7 @@ static const struct store_ops sqlite_ops = {
 	.ocsp_put = sqlite_ocsp_put,
 	.ocsp_get = sqlite_ocsp_get,
 	.ocsp_each = sqlite_ocsp_each,
+	.ocsp_each_since = sqlite_ocsp_each_since,
 	.ocsp_each_due = sqlite_ocsp_each_due,
 	.counter_next = sqlite_counter_next,
 };

@@ -206,6 +206,10 @@ static const char *const schema_migrations[] = {
 	"CREATE TRIGGER ocsp_responses_fixed"
 	" BEFORE UPDATE OF issuer, serial, hash_alg ON ocsp_responses"
 	" BEGIN SELECT RAISE(ABORT, 'OCSP response identity is fixed'); END;",
+
+	/* 3: a responder loads only what was signed since its last look. */
+	"CREATE INDEX ocsp_responses_produced"
+	"  ON ocsp_responses (produced_at);",
 };
 
 #define SCHEMA_VERSION_MAX \

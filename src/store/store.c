@@ -742,6 +742,15 @@ store_ocsp_each(struct store *st, const char *issuer, store_ocsp_fn fn,
 }
 
 int
+store_ocsp_each_since(struct store *st, int64_t since, store_ocsp_fn fn,
+    void *arg)
+{
+	if (!store_ready_walk(st, fn != NULL, "OCSP response"))
+		return 0;
+	return st->ops->ocsp_each_since(st, since, fn, arg);
+}
+
+int
 store_ocsp_each_due(struct store *st, int64_t refresh_before,
     store_ocsp_fn fn, void *arg)
 {

@@ -321,6 +321,16 @@ int store_ocsp_each(struct store *st, const char *issuer, store_ocsp_fn fn,
     void *arg);
 
 /*
+ * Calls fn, as store_ocsp_each (lean: the record lives only during the
+ * callback, which must not call the store), for each response of any
+ * issuer produced at or after since, oldest first: a responder's
+ * incremental load of what was signed since it last looked, also by
+ * other processes.
+ */
+int store_ocsp_each_since(struct store *st, int64_t since, store_ocsp_fn fn,
+    void *arg);
+
+/*
  * Calls fn for each response, of any issuer, with next_update <
  * refresh_before, soonest due first: the background refresher's walk.
  * The record is valid only during the callback, but fn may call the

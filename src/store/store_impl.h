@@ -45,6 +45,8 @@ struct store_ops {
 	int	(*ocsp_put)(struct store *, const struct store_ocsp *);
 	int	(*ocsp_get)(struct store *, const char *, const char *,
 		    const char *, struct store_ocsp **);
+	int	(*ocsp_each_since)(struct store *, int64_t, store_ocsp_fn,
+		    void *);
 	int	(*ocsp_each)(struct store *, const char *, store_ocsp_fn,
 		    void *);
 	int	(*ocsp_each_due)(struct store *, int64_t, store_ocsp_fn,

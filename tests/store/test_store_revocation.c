@@ -988,6 +988,37 @@ test_ocsp_each(void **state)
 	store_close(st);
 }
 
+/* A responder's incremental load: what was signed since, any issuer. */
+static void
+test_ocsp_each_since(void **state)
+{
+	struct store *st = open_with_cas("ocsp-since.db");
+	struct ocsp_seen seen = { 0 };
+
+	add_cert(st, "pubca1", "01");
+	add_cert(st, "pubca1", "02");
+	add_cert(st, "pubca2", "01");
+	assert_true(put_ocsp(st, "pubca1", "01", "sha1", 900, 100));
+	assert_true(put_ocsp(st, "pubca2", "01", "sha1", 900, 200));
+	assert_true(put_ocsp(st, "pubca1", "02", "sha256", 900, 150));
+
+	assert_true(store_ocsp_each_since(st, 150, collect_ocsp, &seen));
+	assert_int_equal(seen.n, 2);
+	assert_string_equal(seen.keys[0], "pubca1/02/sha256");
+	assert_string_equal(seen.keys[1], "pubca2/01/sha1");
+	memset(&seen, 0, sizeof(seen));
+	assert_true(store_ocsp_each_since(st, 201, collect_ocsp, &seen));
+	assert_int_equal(seen.n, 0);
+	/* A refresh moves the response forward. */
+	assert_true(put_ocsp(st, "pubca1", "01", "sha1", 950, 300));
+	memset(&seen, 0, sizeof(seen));
+	assert_true(store_ocsp_each_since(st, 201, collect_ocsp, &seen));
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.keys[0], "pubca1/01/sha1");
+	assert_false(store_ocsp_each_since(st, 0, NULL, &seen));
+	store_close(st);
+}
+
 static void
 test_ocsp_each_due(void **state)
 {
@@ -1189,10 +1220,10 @@ test_migrate_from_v1(void **state)
 	capture_begin(&cap);
 	st = store_open(path);
 	assert_non_null(strstr(capture_end(&cap),
-	    "schema migrated from version 1 to 2"));
+	    "schema migrated from version 1 to 3"));
 	assert_non_null(st);
 	assert_true(store_schema_version(st, &version));
-	assert_int_equal(version, 2);
+	assert_int_equal(version, 3);
 
 	c = get_cert(st, "pubca1", "02");
 	assert_int_equal(c->status, STORE_STATUS_REVOKED);
@@ -1231,7 +1262,7 @@ test_migrate_from_v1(void **state)
 	assert_null(strstr(capture_end(&cap), "migrated"));
 	store_close(st);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_false(store_sqlite_migrate_to(db, path, 3));
+	assert_false(store_sqlite_migrate_to(db, path, 4));
 	assert_true(store_sqlite_migrate_to(db, path, 1));
 	sqlite3_close(db);
 }
@@ -1250,6 +1281,7 @@ main(void)
 		cmocka_unit_test(test_crl_immutable),
 		cmocka_unit_test(test_ocsp_put_get),
 		cmocka_unit_test(test_ocsp_each),
+		cmocka_unit_test(test_ocsp_each_since),
 		cmocka_unit_test(test_ocsp_each_due),
 		cmocka_unit_test(test_ocsp_needing),
 		cmocka_unit_test(test_migrate_from_v1),
