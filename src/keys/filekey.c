@@ -358,14 +358,40 @@ filekey_read_certs(const struct filekey *fk, const char *path,
 	return certs;
 }
 
-STACK_OF(X509) *
-filekey_get0_certs(struct filekey_store *st, struct filekey *fk,
+/*
+ * Whether fk's certificates were compared with NAME.crt less than
+ * FILEKEY_CRT_RECHECK_NS ago; *now is the time (zero if unknown).
+ */
+static int
+filekey_certs_fresh(const struct filekey *fk, struct timespec *now)
+{
+	long long ns;
+
+	if (clock_gettime(CLOCK_MONOTONIC, now) == -1) {
+		now->tv_sec = 0;
+		now->tv_nsec = 0;
+		return 0;
+	}
+	if (fk->_certs == NULL)
+		return 0;
+	ns = (long long)(now->tv_sec - fk->_crt_checked.tv_sec) *
+	    1000000000LL + (now->tv_nsec - fk->_crt_checked.tv_nsec);
+	return ns >= 0 && ns < FILEKEY_CRT_RECHECK_NS;
+}
+
+/* filekey_get0_certs(); if recheck, NAME.crt is looked at in any case. */
+static STACK_OF(X509) *
+filekey_certs(struct filekey_store *st, struct filekey *fk, int recheck,
     struct signer_reason *why)
 {
 	STACK_OF(X509) *certs = NULL;
+	struct timespec now;
 	struct stat sb;
 	char *path;
 
+	/* A stat(2) per signature is a system call for nothing. */
+	if (filekey_certs_fresh(fk, &now) && !recheck)
+		return fk->_certs;
 	if ((path = filekey_path(st, fk->name, ".crt")) == NULL) {
 		signer_refuse(why, fk->name, "out of memory");
 		return NULL;
@@ -379,6 +405,7 @@ filekey_get0_certs(struct filekey_store *st, struct filekey *fk,
 	/* Another signer (the CLI's, say) may have bound a certificate. */
 	if (fk->_certs != NULL && filekey_same_file(fk, &sb)) {
 		certs = fk->_certs;
+		fk->_crt_checked = now;
 		goto out;
 	}
 	if ((certs = filekey_read_certs(fk, path, &sb, why)) == NULL)
@@ -389,9 +416,17 @@ filekey_get0_certs(struct filekey_store *st, struct filekey *fk,
 	fk->_crt_ino = sb.st_ino;
 	fk->_crt_size = sb.st_size;
 	fk->_crt_mtime = sb.st_mtim;
+	fk->_crt_checked = now;
  out:
 	free(path);
 	return certs;
+}
+
+STACK_OF(X509) *
+filekey_get0_certs(struct filekey_store *st, struct filekey *fk,
+    struct signer_reason *why)
+{
+	return filekey_certs(st, fk, 0, why);
 }
 
 /* PEM of the certificates in old[0..len) followed by x, in a new BIO. */
@@ -470,7 +505,8 @@ filekey_bind_cert(struct filekey_store *st, struct filekey *fk,
 		    "certificate to bind is not one DER certificate");
 		goto out;
 	}
-	if ((certs = filekey_get0_certs(st, fk, why)) == NULL ||
+	/* Not a second old: another signer may have bound it already. */
+	if ((certs = filekey_certs(st, fk, 1, why)) == NULL ||
 	    !filekey_cert_fits(fk, certs, x, why))
 		goto out;
 	for (i = 0; i < sk_X509_num(certs); i++) {

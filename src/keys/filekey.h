@@ -14,9 +14,14 @@
 /*
  * File keys of the signer child: NAME.key (encrypted PKCS#8 PEM) and the
  * certificates bound to it, NAME.crt, in one folder under one passphrase.
- * Keys are loaded on first use and kept; NAME.crt is read again whenever
- * the file changes. Failures fill a signer_reason naming the key.
+ * Keys are loaded on first use and kept. NAME.crt is read again when the
+ * file changes: a signature checks that at most once a second (another
+ * signer process may bind a certificate), a bind through this store
+ * always. Failures fill a signer_reason naming the key.
  */
+
+/* How long NAME.crt as read serves signatures before a stat(2). */
+#define FILEKEY_CRT_RECHECK_NS	(1000L * 1000 * 1000)
 
 /* Allowed RSA sizes for new keys. */
 #define FILEKEY_BITS_OK(b)	((b) == 2048 || (b) == 3072 || (b) == 4096)
@@ -29,6 +34,7 @@ struct filekey {
 	ino_t		 _crt_ino;
 	off_t		 _crt_size;
 	struct timespec	 _crt_mtime;
+	struct timespec	 _crt_checked;	/* CLOCK_MONOTONIC of the last stat */
 	struct filekey	*_next;
 };
 
@@ -58,7 +64,8 @@ struct filekey *filekey_generate(struct filekey_store *st, const char *name,
 /*
  * The certificates bound to fk, all with fk's public key and one subject;
  * empty if none. Borrowed until the next call. NULL with a reason if
- * NAME.crt cannot be read or holds anything else.
+ * NAME.crt cannot be read or holds anything else. Up to a second old if
+ * another process changed NAME.crt (FILEKEY_CRT_RECHECK_NS).
  */
 STACK_OF(X509) *filekey_get0_certs(struct filekey_store *st,
     struct filekey *fk, struct signer_reason *why);

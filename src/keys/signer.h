@@ -17,7 +17,11 @@
  * validity inside that of the bound certificates (notBefore not before the
  * earliest notBefore, notAfter not after the latest notAfter), the
  * signature algorithm matching the requested digest and the key (RSA,
- * PKCS#1 v1.5, parameters NULL), and the TBS encoded in DER.
+ * PKCS#1 v1.5, parameters NULL), and the TBS encoded in DER. A
+ * TBSCertificate must also hold no extension twice, none of those OpenSSL
+ * vets malformed, and a subjectPublicKeyInfo of an AlgorithmIdentifier and
+ * a BIT STRING. The key in it is decoded only for a root signed before it
+ * is bound (SIGN_CA_CERT below); otherwise it is lint's business.
  *
  * Wire format (both directions), all integers big-endian:
  *   request:  u32 length of the rest | u8 op | u8 md | u8 name_len | name |
@@ -44,7 +48,8 @@ enum signer_op {
 	SIGNER_OP_PUBKEY,
 	/*
 	 * payload certificate DER whose public key must be NAME's; appended
-	 * to NAME.crt (once per distinct certificate); reply empty
+	 * to NAME.crt (once per distinct certificate); reply empty. This
+	 * signer uses it at once, other signer processes within a second.
 	 */
 	SIGNER_OP_BIND_CERT,
 	/*

@@ -8,7 +8,6 @@
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
 #include <openssl/rsa.h>
-#include <openssl/x509v3.h>
 
 #include "util/log.h"
 
@@ -16,7 +15,9 @@
  * SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING }: the shape shared by
  * Certificate, CertificateList and BasicOCSPResponse. Wrapping a TBS in
  * it with an empty signature lets OpenSSL's own d2i parse the TBS, with
- * no hand-written DER.
+ * no hand-written DER. CRLs and OCSP responses use it; a TBSCertificate
+ * has a template of its own (tbs_cert.c), which leaves the subject
+ * public key undecoded.
  */
 typedef struct {
 	ASN1_TYPE	*tbs;
@@ -62,18 +63,44 @@ static const int tbs_alg_nid[SIGNER_MD_MAX] = {
 	[SIGNER_MD_SHA512] = NID_sha512WithRSAEncryption,
 };
 
+/* c->tbs as one whole SEQUENCE, or NULL. */
+static ASN1_TYPE *
+tbs_d2i_sequence(const struct tbs_check *c)
+{
+	const unsigned char *p = c->tbs;
+	ASN1_TYPE *t = NULL;
+
+	if (c->len > LONG_MAX ||
+	    (t = d2i_ASN1_TYPE(NULL, &p, (long)c->len)) == NULL ||
+	    p != c->tbs + c->len || ASN1_TYPE_get(t) != V_ASN1_SEQUENCE) {
+		ERR_clear_error();
+		ASN1_TYPE_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int
+tbs_refuse_malformed(const struct tbs_check *c, const char *what,
+    struct signer_reason *why)
+{
+	ASN1_TYPE *t;
+
+	if ((t = tbs_d2i_sequence(c)) == NULL)
+		return signer_refuse(why, c->key, "payload is not one DER "
+		    "SEQUENCE");
+	ASN1_TYPE_free(t);
+	return signer_refuse(why, c->key, "payload is not a %s", what);
+}
+
 /* Wraps c->tbs in TBS_SIGNED; the DER is OPENSSL_malloc'd. */
 static unsigned char *
 tbs_wrap(const struct tbs_check *c, int *len, struct signer_reason *why)
 {
 	TBS_SIGNED w = { NULL, NULL, NULL };
-	const unsigned char *p = c->tbs;
 	unsigned char *der = NULL;
 
-	if (c->len > LONG_MAX ||
-	    (w.tbs = d2i_ASN1_TYPE(NULL, &p, (long)c->len)) == NULL ||
-	    p != c->tbs + c->len || ASN1_TYPE_get(w.tbs) != V_ASN1_SEQUENCE) {
-		ERR_clear_error();
+	if ((w.tbs = tbs_d2i_sequence(c)) == NULL) {
 		signer_refuse(why, c->key, "payload is not one DER SEQUENCE");
 		goto out;
 	}
@@ -117,18 +144,15 @@ tbs_d2i_wrapped(const struct tbs_check *c, const ASN1_ITEM *it,
 	return v;
 }
 
-/*
- * Only DER is signed (X.690 §10): the parsed structure must encode back
- * to exactly the bytes received. Takes re (OPENSSL_malloc'd) over.
- */
-static int
+int
 tbs_check_der(const struct tbs_check *c, unsigned char *re, int re_len,
-    const char *what, struct signer_reason *why)
+    const unsigned char *der, size_t len, const char *what,
+    struct signer_reason *why)
 {
 	int ok;
 
-	ok = re_len > 0 && (size_t)re_len == c->len &&
-	    memcmp(re, c->tbs, c->len) == 0;
+	ok = re_len > 0 && (size_t)re_len == len &&
+	    memcmp(re, der, len) == 0;
 	OPENSSL_free(re);
 	if (!ok)
 		return signer_refuse(why, c->key, "%s is not DER (X.690 "
@@ -137,7 +161,7 @@ tbs_check_der(const struct tbs_check *c, unsigned char *re, int re_len,
 }
 
 /* RFC 5280 §4.1.2.3, §5.1.2.2: the inner algorithm is the one used. */
-static int
+int
 tbs_check_alg(const struct tbs_check *c, const X509_ALGOR *alg,
     struct signer_reason *why)
 {
@@ -157,7 +181,7 @@ tbs_check_alg(const struct tbs_check *c, const X509_ALGOR *alg,
 }
 
 /* The key's certificates all share one subject (filekey.c). */
-static int
+int
 tbs_check_issuer(const struct tbs_check *c, const X509_NAME *issuer,
     const char *rule, struct signer_reason *why)
 {
@@ -167,135 +191,6 @@ tbs_check_issuer(const struct tbs_check *c, const X509_NAME *issuer,
 		return signer_refuse(why, c->key, "TBS issuer does not match "
 		    "the key's certificate subject (%s)", rule);
 	return 1;
-}
-
-/* *cmp is a's order relative to b; 0 if either time is invalid. */
-static int
-tbs_time_cmp(const ASN1_TIME *a, const ASN1_TIME *b, int *cmp)
-{
-	return (*cmp = ASN1_TIME_compare(a, b)) != -2;
-}
-
-/* The bound certificates' earliest notBefore and latest notAfter. */
-static int
-tbs_bound_validity(const struct tbs_check *c, const ASN1_TIME **first,
-    const ASN1_TIME **last)
-{
-	const ASN1_TIME *nb, *na;
-	int i, cmp;
-
-	*first = *last = NULL;
-	for (i = 0; i < sk_X509_num(c->certs); i++) {
-		nb = X509_get0_notBefore(sk_X509_value(c->certs, i));
-		na = X509_get0_notAfter(sk_X509_value(c->certs, i));
-		if (*first == NULL || (tbs_time_cmp(nb, *first, &cmp) &&
-		    cmp < 0))
-			*first = nb;
-		if (*last == NULL || (tbs_time_cmp(na, *last, &cmp) &&
-		    cmp > 0))
-			*last = na;
-	}
-	return *first != NULL && *last != NULL;
-}
-
-/* A certificate may not outlive, nor predate, the CA's own. */
-static int
-tbs_check_validity(const struct tbs_check *c, X509 *x,
-    struct signer_reason *why)
-{
-	const ASN1_TIME *first, *last;
-	int before, after;
-
-	if (!tbs_bound_validity(c, &first, &last) ||
-	    !tbs_time_cmp(X509_get0_notBefore(x), first, &before) ||
-	    !tbs_time_cmp(X509_get0_notAfter(x), last, &after))
-		return signer_refuse(why, c->key, "TBS validity holds an "
-		    "invalid time (RFC 5280 §4.1.2.5)");
-	if (before < 0)
-		return signer_refuse(why, c->key, "TBS notBefore is before "
-		    "the key's earliest certificate notBefore");
-	if (after > 0)
-		return signer_refuse(why, c->key, "TBS notAfter is after the "
-		    "key's latest certificate notAfter");
-	return 1;
-}
-
-/* SIGN_CERT is for end entities, SIGN_CA_CERT for CAs only. */
-static int
-tbs_check_ca(const struct tbs_check *c, X509 *x, struct signer_reason *why)
-{
-	BASIC_CONSTRAINTS *bc;
-	int crit, is_ca;
-
-	if (X509_get_extension_flags(x) & EXFLAG_INVALID) {
-		ERR_clear_error();
-		return signer_refuse(why, c->key, "TBS has a malformed or "
-		    "repeated extension (RFC 5280 §4.2)");
-	}
-	bc = X509_get_ext_d2i(x, NID_basic_constraints, &crit, NULL);
-	if (bc == NULL && crit != -1)
-		return signer_refuse(why, c->key, "TBS basicConstraints is "
-		    "malformed or repeated (RFC 5280 §4.2.1.9)");
-	is_ca = bc != NULL && bc->ca;
-	BASIC_CONSTRAINTS_free(bc);
-	if (c->op == SIGNER_OP_SIGN_CERT && is_ca)
-		return signer_refuse(why, c->key, "SIGN_CERT refuses a TBS "
-		    "with basicConstraints cA TRUE; use SIGN_CA_CERT");
-	if (c->op == SIGNER_OP_SIGN_CA_CERT && !is_ca)
-		return signer_refuse(why, c->key, "SIGN_CA_CERT needs "
-		    "basicConstraints cA TRUE (RFC 5280 §4.2.1.9)");
-	return 1;
-}
-
-/* Without a bound certificate, only the key's own root may be signed. */
-static int
-tbs_check_self_signed(const struct tbs_check *c, X509 *x,
-    struct signer_reason *why)
-{
-	EVP_PKEY *pub;
-
-	if (c->op != SIGNER_OP_SIGN_CA_CERT)
-		return signer_refuse(why, c->key, "key has no bound "
-		    "certificate; bind its CA certificate first");
-	if (X509_NAME_cmp(X509_get_issuer_name(x),
-	    X509_get_subject_name(x)) != 0)
-		return signer_refuse(why, c->key, "key has no bound "
-		    "certificate and the TBS is not self-issued (issuer "
-		    "differs from subject)");
-	if ((pub = X509_get0_pubkey(x)) == NULL ||
-	    EVP_PKEY_eq(pub, c->pkey) != 1) {
-		ERR_clear_error();
-		return signer_refuse(why, c->key, "key has no bound "
-		    "certificate and the TBS subject public key is not the "
-		    "key's own");
-	}
-	return 1;
-}
-
-static int
-tbs_check_cert(const struct tbs_check *c, struct signer_reason *why)
-{
-	unsigned char *re = NULL;
-	X509 *x;
-	int re_len, ok = 0;
-
-	if ((x = (X509 *)tbs_d2i_wrapped(c, ASN1_ITEM_rptr(X509),
-	    "TBSCertificate", why)) == NULL)
-		return 0;
-	re_len = i2d_re_X509_tbs(x, &re);
-	if (!tbs_check_der(c, re, re_len, "TBSCertificate", why) ||
-	    !tbs_check_alg(c, X509_get0_tbs_sigalg(x), why) ||
-	    !tbs_check_ca(c, x, why))
-		goto out;
-	if (sk_X509_num(c->certs) == 0)
-		ok = tbs_check_self_signed(c, x, why);
-	else
-		ok = tbs_check_issuer(c, X509_get_issuer_name(x),
-		    "RFC 5280 §4.1.2.4", why) &&
-		    tbs_check_validity(c, x, why);
- out:
-	X509_free(x);
-	return ok;
 }
 
 /* The signature algorithm inside a TBSCertList, through our template. */
@@ -332,7 +227,8 @@ tbs_check_crl(const struct tbs_check *c, struct signer_reason *why)
 	    "TBSCertList", why)) == NULL)
 		return 0;
 	re_len = i2d_re_X509_CRL_tbs(crl, &re);
-	ok = tbs_check_der(c, re, re_len, "TBSCertList", why) &&
+	ok = tbs_check_der(c, re, re_len, c->tbs, c->len, "TBSCertList",
+	    why) &&
 	    tbs_check_crl_alg(c, why) &&
 	    tbs_check_issuer(c, X509_CRL_get_issuer(crl),
 	    "RFC 5280 §5.1.2.3", why);
@@ -389,7 +285,8 @@ tbs_check_respdata(const struct tbs_check *c, struct signer_reason *why)
 		    "ResponseData");
 	}
 	re_len = i2d_OCSP_RESPDATA(rd, &re);
-	ok = tbs_check_der(c, re, re_len, "ResponseData", why);
+	ok = tbs_check_der(c, re, re_len, c->tbs, c->len, "ResponseData",
+	    why);
 	OCSP_RESPDATA_free(rd);
 	return ok;
 }
@@ -427,7 +324,7 @@ tbs_check(const struct tbs_check *c, struct signer_reason *why)
 	switch (c->op) {
 	case SIGNER_OP_SIGN_CERT:
 	case SIGNER_OP_SIGN_CA_CERT:
-		return tbs_check_cert(c, why);
+		return tbs_cert_check(c, why);
 	case SIGNER_OP_SIGN_CRL:
 		return tbs_check_crl(c, why);
 	case SIGNER_OP_SIGN_OCSP:

@@ -31,6 +31,41 @@ struct tbs_check {
 int tbs_check(const struct tbs_check *c, struct signer_reason *why);
 
 /*
+ * Helpers of tbs.c that tbs_cert.c shares. Each returns 1 if the rule
+ * holds, 0 with a reason naming it otherwise.
+ */
+
+/*
+ * The checks of a TBSCertificate (SIGN_CERT, SIGN_CA_CERT), in
+ * tbs_cert.c; c->len is at most LONG_MAX.
+ */
+int tbs_cert_check(const struct tbs_check *c, struct signer_reason *why);
+
+/*
+ * Refuses c->tbs, which did not decode as what: "not one DER SEQUENCE"
+ * if it is not a single SEQUENCE, "not a <what>" otherwise. Returns 0.
+ */
+int tbs_refuse_malformed(const struct tbs_check *c, const char *what,
+    struct signer_reason *why);
+
+/*
+ * Only DER is signed (X.690 §10): re, the re-encoding of a decoded
+ * structure (OPENSSL_malloc'd, taken over; re_len from i2d), must equal
+ * der[0..len). what names the structure in the reason.
+ */
+int tbs_check_der(const struct tbs_check *c, unsigned char *re, int re_len,
+    const unsigned char *der, size_t len, const char *what,
+    struct signer_reason *why);
+
+/* The TBS signature algorithm is c->md's with NULL parameters. */
+int tbs_check_alg(const struct tbs_check *c, const X509_ALGOR *alg,
+    struct signer_reason *why);
+
+/* issuer equals the subject of c's bound certificates (rule: the RFC). */
+int tbs_check_issuer(const struct tbs_check *c, const X509_NAME *issuer,
+    const char *rule, struct signer_reason *why);
+
+/*
  * Signs tbs with pkey, RSASSA-PKCS1-v1_5 over md. *sig is
  * OPENSSL_malloc'd. Returns 0 on failure (logged).
  */

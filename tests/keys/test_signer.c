@@ -52,6 +52,74 @@ ASN1_SEQUENCE(T_RESPDATA) = {
 	ASN1_SEQUENCE_OF(T_RESPDATA, responses, OCSP_SINGLERESP),
 } static_ASN1_SEQUENCE_END(T_RESPDATA)
 
+/*
+ * TBSCertificate (RFC 5280 §4.1) with subjectPublicKeyInfo as ANY, so
+ * that a test can put any element there.
+ */
+typedef struct {
+	ASN1_INTEGER	*version;
+	ASN1_INTEGER	*serial;
+	X509_ALGOR	*sigalg;
+	X509_NAME	*issuer;
+	X509_VAL	*validity;
+	X509_NAME	*subject;
+	ASN1_TYPE	*spki;
+	ASN1_BIT_STRING	*issuer_uid;
+	ASN1_BIT_STRING	*subject_uid;
+	STACK_OF(X509_EXTENSION) *exts;
+} T_TBSCERT;
+
+ASN1_SEQUENCE(T_TBSCERT) = {
+	ASN1_EXP_OPT(T_TBSCERT, version, ASN1_INTEGER, 0),
+	ASN1_SIMPLE(T_TBSCERT, serial, ASN1_INTEGER),
+	ASN1_SIMPLE(T_TBSCERT, sigalg, X509_ALGOR),
+	ASN1_SIMPLE(T_TBSCERT, issuer, X509_NAME),
+	ASN1_SIMPLE(T_TBSCERT, validity, X509_VAL),
+	ASN1_SIMPLE(T_TBSCERT, subject, X509_NAME),
+	ASN1_SIMPLE(T_TBSCERT, spki, ASN1_ANY),
+	ASN1_IMP_OPT(T_TBSCERT, issuer_uid, ASN1_BIT_STRING, 1),
+	ASN1_IMP_OPT(T_TBSCERT, subject_uid, ASN1_BIT_STRING, 2),
+	ASN1_EXP_SEQUENCE_OF_OPT(T_TBSCERT, exts, X509_EXTENSION, 3),
+} static_ASN1_SEQUENCE_END(T_TBSCERT)
+
+/*
+ * SubjectPublicKeyInfo with the key as bits; ASN1_item_ndef_i2d() gives
+ * it indefinite length (BER), ASN1_item_i2d() DER.
+ */
+typedef struct {
+	X509_ALGOR	*alg;
+	ASN1_BIT_STRING	*key;
+} T_SPKI;
+
+ASN1_NDEF_SEQUENCE(T_SPKI) = {
+	ASN1_SIMPLE(T_SPKI, alg, X509_ALGOR),
+	ASN1_SIMPLE(T_SPKI, key, ASN1_BIT_STRING),
+} static_ASN1_NDEF_SEQUENCE_END(T_SPKI)
+
+/* SubjectPublicKeyInfo with a field too many. */
+typedef struct {
+	X509_ALGOR	*alg;
+	ASN1_BIT_STRING	*key;
+	ASN1_INTEGER	*extra;
+} T_SPKI3;
+
+ASN1_SEQUENCE(T_SPKI3) = {
+	ASN1_SIMPLE(T_SPKI3, alg, X509_ALGOR),
+	ASN1_SIMPLE(T_SPKI3, key, ASN1_BIT_STRING),
+	ASN1_SIMPLE(T_SPKI3, extra, ASN1_INTEGER),
+} static_ASN1_SEQUENCE_END(T_SPKI3)
+
+/* The ways a subjectPublicKeyInfo can be wrong (spki_variant). */
+enum spki_kind {
+	SPKI_SAME,		/* the key's own, DER */
+	SPKI_NOT_SEQUENCE,	/* an INTEGER */
+	SPKI_WRONG_FIELDS,	/* SEQUENCE { INTEGER } */
+	SPKI_EXTRA_FIELD,	/* SEQUENCE { alg, key, INTEGER } */
+	SPKI_BER,		/* indefinite length */
+	SPKI_GARBAGE_KEY,	/* right shape, key bits that are no key */
+	SPKI_MAX
+};
+
 struct fx {
 	char		 dir[64];
 	char		*keys;		/* dir/keys */
@@ -255,6 +323,117 @@ spki_key(const unsigned char *spki, size_t len)
 	assert_non_null(pub = d2i_PUBKEY(NULL, &p, (long)len));
 	assert_ptr_equal(p, spki + len);
 	return pub;
+}
+
+/* A variant of pub's SubjectPublicKeyInfo, OPENSSL_malloc'd DER or BER. */
+static unsigned char *
+spki_variant(EVP_PKEY *pub, enum spki_kind kind, size_t *len)
+{
+	const unsigned char *p;
+	unsigned char *own = NULL, *der = NULL;
+	T_SPKI *spki;
+	T_SPKI3 three;
+	ASN1_SEQUENCE_ANY *seq;
+	ASN1_INTEGER *one;
+	ASN1_TYPE *any;
+	int n;
+
+	assert_true((n = i2d_PUBKEY(pub, &own)) > 0);
+	p = own;
+	assert_non_null(spki = (T_SPKI *)ASN1_item_d2i(NULL, &p, n,
+	    ASN1_ITEM_rptr(T_SPKI)));
+	assert_non_null(one = ASN1_INTEGER_new());
+	assert_true(ASN1_INTEGER_set(one, 1));
+	switch (kind) {
+	case SPKI_SAME:
+		n = ASN1_item_i2d((ASN1_VALUE *)spki, &der,
+		    ASN1_ITEM_rptr(T_SPKI));
+		break;
+	case SPKI_NOT_SEQUENCE:
+		n = i2d_ASN1_INTEGER(one, &der);
+		break;
+	case SPKI_WRONG_FIELDS:
+		assert_non_null(seq = sk_ASN1_TYPE_new_null());
+		assert_non_null(any = ASN1_TYPE_new());
+		ASN1_TYPE_set(any, V_ASN1_INTEGER, one);
+		one = NULL;
+		assert_true(sk_ASN1_TYPE_push(seq, any));
+		n = i2d_ASN1_SEQUENCE_ANY(seq, &der);
+		sk_ASN1_TYPE_pop_free(seq, ASN1_TYPE_free);
+		break;
+	case SPKI_EXTRA_FIELD:
+		three = (T_SPKI3){ spki->alg, spki->key, one };
+		n = ASN1_item_i2d((ASN1_VALUE *)&three, &der,
+		    ASN1_ITEM_rptr(T_SPKI3));
+		break;
+	case SPKI_BER:
+		n = ASN1_item_ndef_i2d((ASN1_VALUE *)spki, &der,
+		    ASN1_ITEM_rptr(T_SPKI));
+		break;
+	default:
+		assert_true(ASN1_BIT_STRING_set(spki->key,
+		    (unsigned char *)"no key", 6));
+		n = ASN1_item_i2d((ASN1_VALUE *)spki, &der,
+		    ASN1_ITEM_rptr(T_SPKI));
+		break;
+	}
+	assert_true(n > 0);
+	*len = (size_t)n;
+	ASN1_INTEGER_free(one);
+	ASN1_item_free((ASN1_VALUE *)spki, ASN1_ITEM_rptr(T_SPKI));
+	OPENSSL_free(own);
+	return der;
+}
+
+/* tbs with its subjectPublicKeyInfo replaced by the element spki. */
+static unsigned char *
+tbs_set_spki(const unsigned char *tbs, size_t len, const unsigned char *spki,
+    size_t spki_len, size_t *out_len)
+{
+	const unsigned char *p = tbs, *q = spki;
+	unsigned char *der = NULL;
+	T_TBSCERT *t;
+	int n;
+
+	assert_non_null(t = (T_TBSCERT *)ASN1_item_d2i(NULL, &p, (long)len,
+	    ASN1_ITEM_rptr(T_TBSCERT)));
+	ASN1_TYPE_free(t->spki);
+	assert_non_null(t->spki = d2i_ASN1_TYPE(NULL, &q, (long)spki_len));
+	assert_ptr_equal(q, spki + spki_len);
+	assert_true((n = ASN1_item_i2d((ASN1_VALUE *)t, &der,
+	    ASN1_ITEM_rptr(T_TBSCERT))) > 0);
+	ASN1_item_free((ASN1_VALUE *)t, ASN1_ITEM_rptr(T_TBSCERT));
+	*out_len = (size_t)n;
+	return der;
+}
+
+/* cert_tbs() of x with pub's subjectPublicKeyInfo made into kind. */
+static unsigned char *
+cert_tbs_spki(X509 *x, EVP_PKEY *tmp, EVP_PKEY *pub, enum spki_kind kind,
+    size_t *len)
+{
+	unsigned char *tbs, *spki, *res;
+	size_t tbs_len, spki_len;
+
+	tbs = cert_tbs(x, tmp, EVP_sha256(), &tbs_len);
+	spki = spki_variant(pub, kind, &spki_len);
+	res = tbs_set_spki(tbs, tbs_len, spki, spki_len, len);
+	OPENSSL_free(spki);
+	OPENSSL_free(tbs);
+	return res;
+}
+
+/*
+ * The signer re-reads NAME.crt at most once a second (filekey.c); a
+ * change made by another process shows after this wait.
+ */
+static void
+crt_recheck_wait(void)
+{
+	struct timespec ts = { 1, 200 * 1000 * 1000 };
+
+	while (nanosleep(&ts, &ts) == -1)
+		continue;
 }
 
 /* Helpers: talking to the signer. */
@@ -535,6 +714,14 @@ test_root_self_signed(void **state)
 	other = cert_tbs(y, f->tmp, EVP_sha256(), &other_len);
 	assert_refused(f->s, SIGNER_OP_SIGN_CA_CERT, SIGNER_MD_SHA256, "root",
 	    other, other_len, "not self-issued");
+	OPENSSL_free(other);
+	X509_free(y);
+	/* The one check that decodes the subject's key. */
+	y = cert_new("Test Root", "Test Root", f->root_pub, 1, 0, YEAR, 4);
+	other = cert_tbs_spki(y, f->tmp, f->root_pub, SPKI_GARBAGE_KEY,
+	    &other_len);
+	assert_refused(f->s, SIGNER_OP_SIGN_CA_CERT, SIGNER_MD_SHA256, "root",
+	    other, other_len, "not the key's own");
 	OPENSSL_free(other);
 	X509_free(y);
 
@@ -840,6 +1027,254 @@ test_sign_many_full_buffers(void **state)
 	X509_free(x);
 }
 
+/*
+ * subjectPublicKeyInfo must be a DER SEQUENCE of an AlgorithmIdentifier
+ * and a BIT STRING (RFC 5280 §4.1.2.7); the key in it is not decoded.
+ */
+static void
+test_spki(void **state)
+{
+	static const struct {
+		enum spki_kind	 kind;
+		const char	*why;
+	} bad[] = {
+		{ SPKI_NOT_SEQUENCE, "payload is not a TBSCertificate" },
+		{ SPKI_WRONG_FIELDS, "payload is not a TBSCertificate" },
+		{ SPKI_EXTRA_FIELD, "payload is not a TBSCertificate" },
+		{ SPKI_BER, "TBSCertificate is not DER (X.690 §10)" },
+	};
+	struct fx *f = *state;
+	unsigned char *tbs, *same, *sig;
+	size_t len, same_len, sig_len, i;
+	X509 *x;
+
+	x = cert_new("leaf.example", "Test Root", f->tmp, 0, 0, YEAR, 40);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tbs = cert_tbs_spki(x, f->tmp, f->tmp, bad[i].kind, &len);
+		assert_refused(f->s, SIGNER_OP_SIGN_CERT, SIGNER_MD_SHA256,
+		    "root", tbs, len, bad[i].why);
+		OPENSSL_free(tbs);
+	}
+
+	/* The helpers change nothing else: the key's own SPKI is signed. */
+	tbs = cert_tbs(x, f->tmp, EVP_sha256(), &len);
+	same = cert_tbs_spki(x, f->tmp, f->tmp, SPKI_SAME, &same_len);
+	assert_int_equal(same_len, len);
+	assert_memory_equal(same, tbs, len);
+	sig = sign_ok(f->s, SIGNER_OP_SIGN_CERT, SIGNER_MD_SHA256, "root",
+	    same, same_len, &sig_len);
+	free(sig);
+	OPENSSL_free(same);
+	OPENSSL_free(tbs);
+
+	/*
+	 * Bits that are no key: lint's to refuse, before the signer, which
+	 * decodes a key only for an unbound root (test_root_self_signed).
+	 */
+	tbs = cert_tbs_spki(x, f->tmp, f->tmp, SPKI_GARBAGE_KEY, &len);
+	sig = sign_ok(f->s, SIGNER_OP_SIGN_CERT, SIGNER_MD_SHA256, "root",
+	    tbs, len, &sig_len);
+	assert_true(sig_verifies(f->root_pub, "SHA256", tbs, len, sig,
+	    sig_len));
+	free(sig);
+	OPENSSL_free(tbs);
+	X509_free(x);
+}
+
+/* An extension with value der (or junk if NULL), appended to x. */
+static void
+ext_add(X509 *x, ASN1_OBJECT *obj, int crit, const char *junk)
+{
+	ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
+	X509_EXTENSION *ex;
+
+	assert_non_null(os);
+	assert_true(ASN1_OCTET_STRING_set(os, (const unsigned char *)junk,
+	    (int)strlen(junk)));
+	assert_non_null(ex = X509_EXTENSION_create_by_OBJ(NULL, obj, crit,
+	    os));
+	assert_true(X509_add_ext(x, ex, -1));
+	X509_EXTENSION_free(ex);
+	ASN1_OCTET_STRING_free(os);
+}
+
+/* x signed with op must be refused for its extensions. */
+static void
+assert_ext_refused(struct fx *f, X509 *x, enum signer_op op)
+{
+	unsigned char *tbs;
+	size_t len;
+
+	tbs = cert_tbs(x, f->tmp, EVP_sha256(), &len);
+	assert_refused(f->s, op, SIGNER_MD_SHA256, "root", tbs, len,
+	    "TBS has a malformed or repeated extension (RFC 5280 §4.2)");
+	OPENSSL_free(tbs);
+	X509_free(x);
+}
+
+/*
+ * No extension twice (RFC 5280 §4.2), and the extensions that OpenSSL's
+ * X509_get_extension_flags() vets well formed, as when the signer
+ * parsed the TBS with d2i_X509.
+ */
+static void
+test_extensions(void **state)
+{
+	struct fx *f = *state;
+	BASIC_CONSTRAINTS *bc;
+	ASN1_BIT_STRING *ku;
+	CRL_DIST_POINTS *dps;
+	DIST_POINT *dp;
+	PROXY_CERT_INFO_EXTENSION *pci;
+	ASN1_OBJECT *priv;
+	unsigned char *tbs, *sig;
+	size_t len, sig_len;
+	X509 *x;
+
+	assert_non_null(priv = OBJ_txt2obj("1.3.6.1.4.1.99999.7.1", 1));
+
+	/* An extension OpenSSL does not know, once: signed. */
+	x = cert_new("leaf.example", "Test Root", f->tmp, 0, 0, YEAR, 50);
+	ext_add(x, priv, 0, "opaque");
+	tbs = cert_tbs(x, f->tmp, EVP_sha256(), &len);
+	sig = sign_ok(f->s, SIGNER_OP_SIGN_CERT, SIGNER_MD_SHA256, "root",
+	    tbs, len, &sig_len);
+	free(sig);
+	OPENSSL_free(tbs);
+	/* Twice: refused, known or not. */
+	ext_add(x, priv, 0, "opaque");
+	assert_ext_refused(f, x, SIGNER_OP_SIGN_CERT);
+	x = cert_new("Test Sub", "Test Root", f->tmp, 1, 0, YEAR, 51);
+	assert_non_null(bc = BASIC_CONSTRAINTS_new());
+	bc->ca = 0xff;
+	assert_true(X509_add1_ext_i2d(x, NID_basic_constraints, bc, 1,
+	    X509V3_ADD_APPEND));
+	assert_ext_refused(f, x, SIGNER_OP_SIGN_CA_CERT);
+
+	/* Malformed: basicConstraints, or a vetted one that is not it. */
+	x = cert_new("leaf.example", "Test Root", f->tmp, 0, 0, YEAR, 52);
+	ext_add(x, OBJ_nid2obj(NID_basic_constraints), 1, "junk");
+	assert_ext_refused(f, x, SIGNER_OP_SIGN_CERT);
+	x = cert_new("leaf.example", "Test Root", f->tmp, 0, 0, YEAR, 53);
+	ext_add(x, OBJ_nid2obj(NID_subject_alt_name), 0, "junk");
+	assert_ext_refused(f, x, SIGNER_OP_SIGN_CERT);
+
+	/* RFC 5280 §4.2.1.9: a negative pathLenConstraint. */
+	x = cert_new("Test Sub", "Test Root", f->tmp, 0, 0, YEAR, 54);
+	bc->pathlen = ASN1_INTEGER_new();
+	assert_true(ASN1_INTEGER_set(bc->pathlen, -1));
+	assert_true(X509_add1_ext_i2d(x, NID_basic_constraints, bc, 1,
+	    X509V3_ADD_DEFAULT));
+	assert_ext_refused(f, x, SIGNER_OP_SIGN_CA_CERT);
+	BASIC_CONSTRAINTS_free(bc);
+
+	/* RFC 5280 §4.2.1.3: keyUsage with no bit set. */
+	x = cert_new("leaf.example", "Test Root", f->tmp, 0, 0, YEAR, 55);
+	assert_non_null(ku = ASN1_BIT_STRING_new());
+	assert_true(X509_add1_ext_i2d(x, NID_key_usage, ku, 1,
+	    X509V3_ADD_DEFAULT));
+	ASN1_BIT_STRING_free(ku);
+	assert_ext_refused(f, x, SIGNER_OP_SIGN_CERT);
+
+	/* RFC 5280 §4.2.1.13: a DistributionPoint of only reasons. */
+	x = cert_new("leaf.example", "Test Root", f->tmp, 0, 0, YEAR, 56);
+	assert_non_null(dps = sk_DIST_POINT_new_null());
+	assert_non_null(dp = DIST_POINT_new());
+	assert_non_null(dp->reasons = ASN1_BIT_STRING_new());
+	assert_true(ASN1_BIT_STRING_set_bit(dp->reasons, 1, 1));
+	assert_true(sk_DIST_POINT_push(dps, dp));
+	assert_true(X509_add1_ext_i2d(x, NID_crl_distribution_points, dps, 0,
+	    X509V3_ADD_DEFAULT));
+	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+	assert_ext_refused(f, x, SIGNER_OP_SIGN_CERT);
+
+	/* RFC 3820 §3.7: a proxy certificate is no CA. */
+	x = cert_new("Test Sub", "Test Root", f->tmp, 1, 0, YEAR, 57);
+	assert_non_null(pci = PROXY_CERT_INFO_EXTENSION_new());
+	pci->proxyPolicy->policyLanguage = OBJ_nid2obj(NID_id_ppl_inheritAll);
+	assert_true(X509_add1_ext_i2d(x, NID_proxyCertInfo, pci, 1,
+	    X509V3_ADD_DEFAULT));
+	PROXY_CERT_INFO_EXTENSION_free(pci);
+	assert_ext_refused(f, x, SIGNER_OP_SIGN_CA_CERT);
+	ASN1_OBJECT_free(priv);
+}
+
+/* A certificate of "sub", issued by "root" (DER, OPENSSL_malloc'd). */
+static unsigned char *
+sub_cert(struct fx *f, EVP_PKEY *pub, long na, long serial, int *len)
+{
+	unsigned char *tbs, *sig, *der = NULL;
+	size_t tbs_len, sig_len;
+	X509 *x, *y;
+
+	x = cert_new("Test Sub", "Test Root", pub, 1, 0, na, serial);
+	tbs = cert_tbs(x, f->tmp, EVP_sha256(), &tbs_len);
+	sig = sign_ok(f->s, SIGNER_OP_SIGN_CA_CERT, SIGNER_MD_SHA256, "root",
+	    tbs, tbs_len, &sig_len);
+	y = cert_assemble(x, sig, sig_len);
+	assert_true((*len = i2d_X509(y, &der)) > 0);
+	X509_free(y);
+	X509_free(x);
+	free(sig);
+	OPENSSL_free(tbs);
+	return der;
+}
+
+/*
+ * NAME.crt is not read again for every signature: a bind in this signer
+ * shows at once, one by another signer process within a second.
+ */
+static void
+test_bound_elsewhere(void **state)
+{
+	struct fx *f = *state;
+	unsigned char *spki = NULL, *one, *two, *tbs1, *tbs2, *sig;
+	size_t spki_len, len1, len2, sig_len;
+	struct signer *s2;
+	EVP_PKEY *pub;
+	X509 *x;
+	int n1, n2;
+
+	assert_true(signer_generate(f->s, "sub", 2048, &spki, &spki_len));
+	pub = spki_key(spki, spki_len);
+	free(spki);
+	one = sub_cert(f, pub, YEAR, 60, &n1);
+	two = sub_cert(f, pub, 2 * YEAR, 61, &n2);
+	x = cert_new("leaf.example", "Test Sub", f->tmp, 0, 0, YEAR / 2, 62);
+	tbs1 = cert_tbs(x, f->tmp, EVP_sha256(), &len1);
+	X509_free(x);
+	x = cert_new("leaf.example", "Test Sub", f->tmp, 0, 0, YEAR * 3 / 2,
+	    63);
+	tbs2 = cert_tbs(x, f->tmp, EVP_sha256(), &len2);
+	X509_free(x);
+
+	assert_refused(f->s, SIGNER_OP_SIGN_CERT, SIGNER_MD_SHA256, "sub",
+	    tbs1, len1, "no bound certificate");
+	assert_true(signer_bind_cert(f->s, "sub", one, (size_t)n1));
+	sig = sign_ok(f->s, SIGNER_OP_SIGN_CERT, SIGNER_MD_SHA256, "sub",
+	    tbs1, len1, &sig_len);
+	assert_true(sig_verifies(pub, "SHA256", tbs1, len1, sig, sig_len));
+	free(sig);
+	assert_refused(f->s, SIGNER_OP_SIGN_CERT, SIGNER_MD_SHA256, "sub",
+	    tbs2, len2, "notAfter is after");
+
+	/* The longer cross-certificate, bound by another process. */
+	assert_non_null(s2 = start(f, f->pass));
+	assert_true(signer_bind_cert(s2, "sub", two, (size_t)n2));
+	assert_true(signer_stop(s2));
+	crt_recheck_wait();
+	sig = sign_ok(f->s, SIGNER_OP_SIGN_CERT, SIGNER_MD_SHA256, "sub",
+	    tbs2, len2, &sig_len);
+	assert_true(sig_verifies(pub, "SHA256", tbs2, len2, sig, sig_len));
+	free(sig);
+
+	OPENSSL_free(one);
+	OPENSSL_free(two);
+	OPENSSL_free(tbs1);
+	OPENSSL_free(tbs2);
+	EVP_PKEY_free(pub);
+}
+
 static void
 test_bad_names(void **state)
 {
@@ -927,6 +1362,7 @@ test_damaged_key_files(void **state)
 	/* A damaged NAME.crt stops signing with that key. */
 	free(write_text(f->keys, "resp.crt", "-----BEGIN CERTIFICATE-----\n"
 	    "!!!!\n-----END CERTIFICATE-----\n"));
+	crt_recheck_wait();
 	assert_refused(f->s, SIGNER_OP_SIGN_OCSP, SIGNER_MD_SHA256, "resp",
 	    (const unsigned char *)"\x30\x00", 2, "damaged certificate");
 }
@@ -1076,6 +1512,9 @@ main(void)
 		cmocka_unit_test(test_ocsp),
 		cmocka_unit_test(test_sign_many),
 		cmocka_unit_test(test_sign_many_full_buffers),
+		cmocka_unit_test(test_spki),
+		cmocka_unit_test(test_extensions),
+		cmocka_unit_test(test_bound_elsewhere),
 		cmocka_unit_test(test_bad_names),
 		cmocka_unit_test(test_wrong_passphrase),
 		cmocka_unit_test(test_garbage),
