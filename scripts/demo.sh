@@ -29,7 +29,8 @@ csr() {	# csr NAME BITS: a subscriber key pair and request, made by openssl
 }
 
 create() {
-	$inkan --dir "$ca" init --config etc/inkan.conf.example
+	$inkan --dir "$ca" init --config etc/inkan.conf.example \
+		--key-blocklist src/lint/blocklist.sha256
 	mkdir -p "$sub"
 	csr client 2048
 	csr document 2048

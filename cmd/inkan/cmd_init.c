@@ -7,6 +7,7 @@
 
 #include "ca/init.h"
 #include "cmd.h"
+#include "lint/lint.h"
 #include "util/file.h"
 #include "util/log.h"
 
@@ -21,21 +22,25 @@ cmd_init_help(void)
 	    "the passphrase. This is the deliberate operator command by which\n"
 	    "root CA keys sign (CP-4.3.1).\n\n"
 	    "  --config FILE   configuration to use (default: DIR/inkan.conf);\n"
-	    "                  it is copied to DIR/inkan.conf\n\n"
+	    "                  it is copied to DIR/inkan.conf\n"
+	    "  --key-blocklist FILE  SHA-256 fingerprints of compromised public\n"
+	    "                  keys (CSBR 6.1.1.3), copied to\n"
+	    "                  DIR/key-blocklist.sha256; no subscriber key on it\n"
+	    "                  is ever certified. Replace that file to update it.\n\n"
 	    "DIR must not hold a CA yet. Certificates are written to\n"
 	    "DIR/repository/ (published) and DIR/ocsp/ (responders).\n");
 }
 
-/* Keeps the configuration in force beside the store it created. */
+/* Keeps the configuration (or blocklist) in force beside the store. */
 static int
-cmd_init_copy_config(const char *from, const char *dir)
+cmd_init_copy(const char *from, const char *dir, const char *name)
 {
 	unsigned char *text;
 	char *to;
 	size_t len;
 	int ok = 0;
 
-	if ((to = file_join(dir, "inkan.conf")) == NULL)
+	if ((to = file_join(dir, name)) == NULL)
 		return 0;
 	if ((text = file_read(from, FILE_READ_MAX, &len)) != NULL)
 		ok = file_write_atomic(to, text, len, 0644, 0);
@@ -53,8 +58,10 @@ cmd_init(const struct cmd_global *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "key-blocklist", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *blocklist = NULL;
 	struct ca_open_opts o = { 0 };
 	struct ca *ca;
 	char *tmp = NULL;
@@ -63,6 +70,7 @@ cmd_init(const struct cmd_global *g, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': o.config = optarg; break;
+		case 'b': blocklist = optarg; break;
 		default: cmd_init_help(); return CMD_USAGE;
 		}
 	}
@@ -92,7 +100,9 @@ cmd_init(const struct cmd_global *g, int argc, char **argv)
 	o.create = 1;
 	if ((ca = ca_open(&o)) == NULL)
 		goto out;
-	ok = (o.config == NULL || cmd_init_copy_config(o.config, tmp)) &&
+	ok = (o.config == NULL || cmd_init_copy(o.config, tmp, "inkan.conf")) &&
+	    (blocklist == NULL || (cmd_init_copy(blocklist, tmp,
+	    "key-blocklist.sha256") && lint_blocklist_set_default(blocklist))) &&
 	    ca_init_hierarchy(ca);
 	ca_close(ca);
 	if (ok && file_exists(g->dir) && rmdir(g->dir) == -1)

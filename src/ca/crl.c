@@ -7,6 +7,7 @@
 #include <openssl/bn.h>
 #include <openssl/x509v3.h>
 
+#include "lint/lint.h"
 #include "util/file.h"
 #include "util/log.h"
 #include "x509/cert.h"
@@ -261,6 +262,29 @@ crl_publish(struct crl_ctx *c, X509_CRL *crl, int64_t number)
 	return ok;
 }
 
+/*
+ * CP-4.3.1 for CRLs: a CRL the linter finds wrong is never published (the
+ * signer had to sign it first, as a CRL has no TBS-only lint form).
+ */
+static int
+crl_lint(struct crl_ctx *c, X509_CRL *crl)
+{
+	struct lint_crl_input in = { .crl = crl, .issuer = c->cacert,
+	    .now = c->now, .pre_issuance = 1 };
+	struct lint_report rep = { 0 };
+	char buf[1024];
+	int ok;
+
+	lint_crl(&in, &rep);
+	if (!(ok = rep.count[LINT_ERROR] == 0)) {
+		lint_report_summary(&rep, LINT_ERROR, buf, sizeof(buf));
+		log_error("crl %s: refused by the linter, not published: %s",
+		    c->issuer, buf);
+	}
+	lint_report_clear(&rep);
+	return ok;
+}
+
 static int
 crl_ctx_load(struct ca *ca, const char *issuer, time_t now,
     struct crl_ctx *c)
@@ -304,8 +328,8 @@ ca_crl_issue(struct ca *ca, const char *issuer, time_t now, int64_t *number)
 		    (long long)n);
 		goto out;
 	}
-	if ((signed_crl = crl_sign(&c)) == NULL || !crl_publish(&c, signed_crl,
-	    n))
+	if ((signed_crl = crl_sign(&c)) == NULL || !crl_lint(&c, signed_crl) ||
+	    !crl_publish(&c, signed_crl, n))
 		goto out;
 	log_info("crl %s: CRL %lld issued with %ld entries", issuer,
 	    (long long)n, c.entries);

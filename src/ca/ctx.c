@@ -6,6 +6,7 @@
 
 #include <openssl/pem.h>
 
+#include "lint/lint.h"
 #include "util/file.h"
 #include "util/log.h"
 
@@ -32,6 +33,24 @@ ca_prepare_dir(const char *dir, int create)
 	}
 	free(db);
 	return ok && file_mkdirs(dir, 0700);
+}
+
+/*
+ * The compromised-key blocklist (CSBR 6.1.1.3): DIR/key-blocklist.sha256,
+ * SHA-256 fingerprints of public keys, one a line; absent, no blocklist.
+ */
+static int
+ca_load_blocklist(struct ca *ca)
+{
+	char *path;
+	int ok = 1;
+
+	if ((path = file_join(ca->dir, "key-blocklist.sha256")) == NULL)
+		return 0;
+	if (file_exists(path) && !(ok = lint_blocklist_set_default(path)))
+		log_error("%s: cannot load the key blocklist", path);
+	free(path);
+	return ok;
 }
 
 /*
@@ -72,7 +91,7 @@ ca_open(const struct ca_open_opts *opts)
 		if ((ca->signer = signer_start(&sc)) == NULL)
 			goto out;
 	}
-	if ((ca->store = store_open(db)) == NULL)
+	if ((ca->store = store_open(db)) == NULL || !ca_load_blocklist(ca))
 		goto out;
 	res = ca;
 	ca = NULL;

@@ -532,6 +532,28 @@ issue_not_ca_key(const struct issue_request *req, EVP_PKEY *key,
 	return ok;
 }
 
+/*
+ * The weak and compromised key checks (CSBR 6.1.1.3, 6.1.6): small
+ * factors, ROCA, close primes, the blocklist; before anything else.
+ */
+static int
+issue_key_lint(EVP_PKEY *key, const struct issue_ctx *c, char *err,
+    size_t errlen)
+{
+	struct lint_report rep = { 0 };
+	char buf[ISSUE_ERR_MAX - 64];
+	int ok;
+
+	lint_key(key, c->profile, &rep);
+	if (!(ok = rep.count[LINT_ERROR] == 0)) {
+		lint_report_summary(&rep, LINT_ERROR, buf, sizeof(buf));
+		snprintf(err, errlen, "refused by the key checks (CP-4.3.1): %s",
+		    buf);
+	}
+	lint_report_clear(&rep);
+	return ok;
+}
+
 /* The subscriber key: from the CSR after proof of possession, or ours. */
 static EVP_PKEY *
 issue_pubkey(const struct issue_request *req, const struct issue_ctx *c,
@@ -550,6 +572,7 @@ issue_pubkey(const struct issue_request *req, const struct issue_ctx *c,
 		return NULL;
 	}
 	if (!csr_check_key(key, c->profile, err, errlen) ||
+	    !issue_key_lint(key, c, err, errlen) ||
 	    !issue_not_ca_key(req, key, c, err, errlen))
 		return NULL;
 	return key;
@@ -562,7 +585,8 @@ issue_lint(X509 *tbs, const struct issue_ctx *c,
 	struct lint_report rep = { 0 };
 	struct lint_input in = { .cert = tbs, .profile = c->profile,
 	    .policy_oid = req->legacy_sha1 ? c->policy->sha1_oid :
-	    c->policy->oid, .now = ca_now(), .pre_issuance = 1 };
+	    c->policy->oid, .now = ca_now(), .pre_issuance = 1,
+	    .issuer = c->cacert };
 	char buf[ISSUE_ERR_MAX - 64];
 	int ok;
 

@@ -7,6 +7,7 @@
 #include <openssl/bn.h>
 #include <openssl/ocsp.h>
 
+#include "lint/lint.h"
 #include "ocsp/build.h"
 #include "util/log.h"
 
@@ -153,6 +154,25 @@ presign_build(const struct presign_ctx *p, struct store_cert *const *certs,
 	return 1;
 }
 
+/* CP-4.3.1 for OCSP: a response the linter finds wrong is not kept. */
+static int
+presign_lint(X509 *cacert, const unsigned char *der, size_t len, time_t now)
+{
+	struct lint_ocsp_input in = { .der = der, .len = len, .issuer = cacert,
+	    .now = now, .pre_issuance = 1 };
+	struct lint_report rep = { 0 };
+	char buf[1024];
+	int ok;
+
+	lint_ocsp(&in, &rep);
+	if (!(ok = rep.count[LINT_ERROR] == 0)) {
+		lint_report_summary(&rep, LINT_ERROR, buf, sizeof(buf));
+		log_error("ocsp: response refused by the linter: %s", buf);
+	}
+	lint_report_clear(&rep);
+	return ok;
+}
+
 static int
 presign_store(const struct presign_ctx *p, struct store_cert *const *certs,
     size_t n, struct signer_job *jobs, long *stored)
@@ -169,6 +189,11 @@ presign_store(const struct presign_ctx *p, struct store_cert *const *certs,
 		    SIGNER_MD_SHA256, jobs[i].sig, jobs[i].sig_len, p->rcert,
 		    &der, &der_len))
 			continue;
+		if (!presign_lint(p->cacert, der, der_len, p->now)) {
+			OPENSSL_free(der);
+			der = NULL;
+			continue;
+		}
 		memset(&r, 0, sizeof(r));
 		r.issuer = (char *)p->issuer;
 		r.serial = certs[i / 2]->serial;
@@ -376,7 +401,12 @@ ocsp_sign_now(struct ca *ca, const char *issuer,
 	    SIGNER_MD_SHA256, tbs, tbs_len, &sig, &sig_len))
 		goto out;
 	ok = ocsp_response_assemble(tbs, tbs_len, SIGNER_MD_SHA256, sig,
-	    sig_len, p.rcert, der, der_len);
+	    sig_len, p.rcert, der, der_len) &&
+	    presign_lint(p.cacert, *der, *der_len, now);
+	if (!ok) {
+		OPENSSL_free(*der);
+		*der = NULL;
+	}
  out:
 	OPENSSL_free(tbs);
 	free(sig);
