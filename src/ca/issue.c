@@ -579,14 +579,14 @@ issue_pubkey(const struct issue_request *req, const struct issue_ctx *c,
 }
 
 static int
-issue_lint(X509 *tbs, const struct issue_ctx *c,
+issue_lint(X509 *tbs, EVP_PKEY *key, const struct issue_ctx *c,
     const struct issue_request *req, char *err, size_t errlen)
 {
 	struct lint_report rep = { 0 };
 	struct lint_input in = { .cert = tbs, .profile = c->profile,
 	    .policy_oid = req->legacy_sha1 ? c->policy->sha1_oid :
 	    c->policy->oid, .now = ca_now(), .pre_issuance = 1,
-	    .issuer = c->cacert };
+	    .issuer = c->cacert, .key = key, .key_checked = 1 };
 	char buf[ISSUE_ERR_MAX - 64];
 	int ok;
 
@@ -615,6 +615,8 @@ issue_prepare(struct ca *ca, const struct issue_request *req,
 	spec.md = c->profile->md;
 	spec.path_len = -1;
 	spec.order = c->profile->order;
+	if (req->csr != NULL)
+		spec.spki = X509_REQ_get_X509_PUBKEY(req->csr);
 	if ((spec.pubkey = issue_pubkey(req, c, err, errlen)) == NULL ||
 	    (subj = issue_subject(req, c, err, errlen)) == NULL ||
 	    (san = issue_san(req, c->profile, err, errlen)) == NULL ||
@@ -636,7 +638,7 @@ issue_prepare(struct ca *ca, const struct issue_request *req,
 		snprintf(err, errlen, "cannot build the certificate");
 		goto out;
 	}
-	if (!issue_lint(tbs, c, req, err, errlen))
+	if (!issue_lint(tbs, spec.pubkey, c, req, err, errlen))
 		goto out;
 	res = tbs;
 	tbs = NULL;

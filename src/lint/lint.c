@@ -97,9 +97,10 @@ lint_cert(const struct lint_input *in, struct lint_report *rep)
 	c.issuer = in->issuer;
 	c.blocklist = in->blocklist != NULL ? in->blocklist :
 	    lint_blocklist_default();
-	c.key = X509_get0_pubkey(in->cert);
+	c.key = in->key != NULL ? in->key : X509_get0_pubkey(in->cert);
 	/* Key rules see the certificate's public key as they see a CSR's. */
-	lint_run(&c, c.kind | (c.key != NULL ? LINT_KIND_KEY : 0), rep);
+	lint_run(&c, c.kind | (c.key != NULL && !in->key_checked ?
+	    LINT_KIND_KEY : 0), rep);
 	return 1;
 }
 

@@ -61,6 +61,14 @@ struct lint_input {
 	int		 pre_issuance;	/* checks that only make sense before signing */
 	X509		*issuer;	/* issuing CA certificate, or NULL */
 	const struct lint_blocklist *blocklist;	/* NULL: lint_blocklist_default() */
+	/*
+	 * The subject public key, when the caller holds it decoded (the
+	 * issuance path: an unsigned certificate carries only its bytes);
+	 * NULL: decoded from cert. key_checked: lint_key already ran on it,
+	 * so the key rules are not run twice.
+	 */
+	EVP_PKEY	*key;
+	int		 key_checked;
 };
 
 /* What a CRL check looks at (tables 7.2-1/7.2-2). */

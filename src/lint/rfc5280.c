@@ -352,7 +352,7 @@ LINT_CHECK(lint_check_ku_bits)
 /* RFC 3279 §2.3.1: no keyAgreement (or enc/decipherOnly) for RSA keys. */
 LINT_CHECK(lint_check_ku_rsa)
 {
-	EVP_PKEY *pk = X509_get0_pubkey(c->cert);
+	EVP_PKEY *pk = c->key;
 	unsigned int ku = lint_ku_bits(c->cert);
 
 	if (pk == NULL || EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA)

@@ -142,8 +142,8 @@ lint_sbr_ku_ok(X509 *x, int strict)
 
 LINT_CHECK(lint_check_sbr_ku)
 {
-	if (!lint_is_sbr(c) || EVP_PKEY_get_base_id(X509_get0_pubkey(c->cert))
-	    != EVP_PKEY_RSA)
+	if (!lint_is_sbr(c) || c->key == NULL ||
+	    EVP_PKEY_get_base_id(c->key) != EVP_PKEY_RSA)
 		return;
 	if (!lint_sbr_ku_ok(c->cert, lint_strict(c)))
 		lint_fail(rep, rule, "keyUsage is not a signing, key "

@@ -69,6 +69,47 @@ cert_set_validity(X509 *x, time_t nb, time_t na)
 	return ok;
 }
 
+/* The subject key as received: algorithm and key bytes, no key codec. */
+static int
+cert_copy_spki(X509 *x, const X509_PUBKEY *from)
+{
+	const unsigned char *pk;
+	unsigned char *copy;
+	ASN1_OBJECT *obj, *dup;
+	X509_ALGOR *alg;
+	const void *pval;
+	int len, ptype;
+
+	if (!X509_PUBKEY_get0_param(&obj, &pk, &len, &alg, from))
+		return 0;
+	X509_ALGOR_get0(NULL, &ptype, &pval, alg);
+	/* RSA parameters are NULL (RFC 3279 §2.3.1); nothing else is copied. */
+	if (ptype != V_ASN1_NULL || OBJ_obj2nid(obj) != NID_rsaEncryption ||
+	    len <= 0)
+		return 0;
+	if ((dup = OBJ_dup(obj)) == NULL)
+		return 0;
+	if ((copy = OPENSSL_memdup(pk, (size_t)len)) == NULL) {
+		ASN1_OBJECT_free(dup);
+		return 0;
+	}
+	if (!X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(x), dup, V_ASN1_NULL,
+	    NULL, copy, len)) {
+		ASN1_OBJECT_free(dup);
+		OPENSSL_free(copy);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+cert_set_key(X509 *x, const struct cert_spec *spec)
+{
+	if (spec->spki != NULL)
+		return cert_copy_spki(x, spec->spki);
+	return X509_set_pubkey(x, spec->pubkey);
+}
+
 X509 *
 cert_build(const struct cert_spec *spec)
 {
@@ -80,7 +121,7 @@ cert_build(const struct cert_spec *spec)
 	    !X509_set_serialNumber(x, (ASN1_INTEGER *)spec->serial) ||
 	    !X509_set_subject_name(x, spec->subject) ||
 	    !X509_set_issuer_name(x, spec->issuer) ||
-	    !X509_set_pubkey(x, spec->pubkey) ||
+	    !cert_set_key(x, spec) ||
 	    !cert_set_validity(x, spec->not_before, spec->not_after) ||
 	    !cert_set_sigalg(x, spec->md))
 		goto out;

@@ -50,6 +50,12 @@ struct cert_spec {
 	const X509_NAME	*subject;
 	const X509_NAME	*issuer;
 	EVP_PKEY	*pubkey;		/* subject public key */
+	/*
+	 * Or its SubjectPublicKeyInfo as received (a CSR's): copied as bytes,
+	 * sparing OpenSSL 3's encode-and-decode of the key. Then the built
+	 * certificate holds no decoded key (X509_get0_pubkey is NULL).
+	 */
+	const X509_PUBKEY *spki;
 	const ASN1_OCTET_STRING *issuer_keyid;	/* AKI; NULL: self-signed */
 	const ASN1_INTEGER *serial;
 	time_t		 not_before;
