@@ -11,7 +11,7 @@ libinih-dev
 libmicrohttpd-dev
 libcmocka-dev
 gnutls-bin libnss3-tools
-curl
+curl nginx
 "
 
 missing=""
@@ -31,5 +31,17 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 echo "install-deps: installing:$missing"
-$SUDO apt-get update -q
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+# Packaged servers (nginx) must not start their default sites on every
+# interface: tests start their own, bound to 127.0.0.1, and stop them.
+guard=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+	$SUDO chmod 755 /usr/sbin/policy-rc.d
+	guard=/usr/sbin/policy-rc.d
+fi
+status=0
+$SUDO apt-get update -q &&
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
+    --no-install-recommends $missing || status=$?
+[ -z "$guard" ] || $SUDO rm -f "$guard"
+exit $status
