@@ -1,0 +1,347 @@
+#!/bin/sh
+# test_nginx_client: nginx as the relying party of inkan client
+# certificates (CP-1.4.1 client authentication; CP-4.9.9/4.9.10 on-line
+# status checking; CP-4.9.7 and CP-7.2 CRLs).
+#
+# One hierarchy, three client certificates (good, to be revoked, to be
+# suspended), inkand on a free loopback port; one nginx (Debian package,
+# run as a non-daemon with its prefix, PID file and logs in the scratch
+# directory, stopped by PID) with two TLS servers on 127.0.0.1, both with
+# `ssl_verify_client on`, `ssl_client_certificate` = PUB CA1's RootCA2
+# cross-certificate + RootCA2, `ssl_verify_depth 2`; the TLS server
+# certificate comes from a throwaway OpenSSL CA made here (inkan issues no
+# TLS server certificates):
+#
+# - OCSP server: `ssl_ocsp leaf` + `ssl_ocsp_responder` = inkand. nginx
+#   asks by GET for every handshake (ssl_ocsp_cache is off by default, so
+#   no answer is reused). curl with the good certificate gets 200; after
+#   `inkan revoke` the revoked and the suspended (certificateHold)
+#   certificates are refused at once (within 2 s), the good one still
+#   passes. `ssl_ocsp on` would also ask about the cross-certificate,
+#   which RootCA2 (no OCSP service; its status is on the root CRL, table
+#   7.2-1) does not have: inkand answers such a CertID `unauthorized` and
+#   nginx refuses every client; a check below shows it, so the choice of
+#   `leaf` is deliberate.
+# - CRL server: `ssl_crl` = PUB CA1's CRL + RootCA2's CRL (nginx checks
+#   the CRL of every certificate of the chain), fetched from inkand at the
+#   certificates' distribution points. Good and to-be-revoked both 200;
+#   after the revocation the stale CRL still lets the revoked one in (a
+#   CRL relying party learns of it only from a newer CRL); once the new
+#   CRL is fetched and nginx reloaded (SIGHUP), the revoked and the
+#   suspended certificates are refused, the good one passes.
+
+. "$(dirname "$0")/lib.sh"
+
+rp_setup
+NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+[ -x "$NGINX" ] || fail "needs nginx (scripts/install-deps.sh installs it)"
+"$NGINX" -V > "$TMP/nginx-v" 2>&1 || fail "nginx -V"
+note "$(head -n 1 "$TMP/nginx-v")"
+grep -q -- '--with-http_ssl_module' "$TMP/nginx-v" ||
+    fail "nginx without the SSL module"
+CA=$TMP/ca
+init_ca "$CA"
+CERTS=$CA/repository/certs
+inkan_ok "first inkan crl" --dir "$CA" --passphrase-file "$PASS" crl
+
+issue_sub good client "/C=JP/O=Example Corp/CN=Good Client"
+issue_sub rev client "/C=JP/O=Example Corp/CN=Revoked Client"
+issue_sub hold client "/C=JP/O=Example Corp/CN=Held Client"
+S_rev=$(serial_of "$TMP/rev.pem")
+S_hold=$(serial_of "$TMP/hold.pem")
+
+inkand_start "$CA"
+
+# --- the TLS server's own certificate: a throwaway OpenSSL CA --------------------
+
+NG=$TMP/nginx
+mkdir -p "$NG/logs" "$NG/tmp"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$NG/tlsca.key" \
+    -subj "/CN=throwaway TLS CA" -days 2 -out "$NG/tlsca.pem" \
+    -addext basicConstraints=critical,CA:true \
+    -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null ||
+    fail "openssl: throwaway TLS CA"
+openssl req -new -newkey rsa:2048 -nodes -keyout "$NG/server.key" \
+    -subj "/CN=127.0.0.1" -out "$NG/server.csr" 2>/dev/null ||
+    fail "openssl: server CSR"
+printf '%s\n' 'subjectAltName=IP:127.0.0.1' 'extendedKeyUsage=serverAuth' \
+    'basicConstraints=critical,CA:false' > "$NG/server.ext"
+openssl x509 -req -in "$NG/server.csr" -CA "$NG/tlsca.pem" \
+    -CAkey "$NG/tlsca.key" -set_serial 1 -days 2 -extfile "$NG/server.ext" \
+    -out "$NG/server.pem" 2>/dev/null || fail "openssl: server certificate"
+
+# The trust nginx has in inkan client certificates: the issuing CA's
+# cross-certificate by RootCA2 and RootCA2 (CP-1.1 hierarchy).
+cat "$CERTS/pubca1.rootca2.pem" "$CERTS/rootca2.pem" > "$NG/client-ca.pem"
+
+# http_dp CERT: the http CRL Distribution Point URI of CERT.
+http_dp() {
+	for _u in $(crldp_summary "$1"); do
+		case $_u in http://*) echo "$_u"; return 0 ;; esac
+	done
+	fail "$1: no http CRL distribution point"
+}
+
+# fetch_crls: PUB CA1's CRL (the leaf's distribution point) and RootCA2's
+# (the cross-certificate's), from inkand, as one PEM file for ssl_crl.
+fetch_crls() {
+	: > "$NG/crl.pem.new"
+	for _c in "$TMP/good.pem" "$CERTS/pubca1.rootca2.pem"; do
+		expect_code "CRL for $_c" 200 "$U$(url_path "$(http_dp "$_c")")"
+		openssl crl -inform DER -in "$TMP/b" >> "$NG/crl.pem.new" ||
+		    fail "not a CRL at $(http_dp "$_c")"
+	done
+	mv "$NG/crl.pem.new" "$NG/crl.pem"
+}
+fetch_crls
+
+# Free ports for nginx: bind-tested by curl is not possible, so pick two
+# at random and retry the start if nginx cannot bind.
+random_port() {
+	echo $((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))
+}
+
+# nginx_conf OCSP_MODE: writes $NG/nginx.conf for ports $P_OCSP, $P_CRL.
+nginx_conf() {
+	if [ "$(id -u)" = 0 ]; then
+		# As root the master would switch its workers to "nobody",
+		# who cannot enter the 0700 scratch directory.
+		_user="user root root;"
+	else
+		_user=
+	fi
+	cat > "$NG/nginx.conf" <<EOF
+# Generated by tests/relying/test_nginx_client.sh
+daemon off;
+master_process on;
+worker_processes 1;
+$_user
+pid $NG/nginx.pid;
+error_log $NG/logs/error.log info;
+events { worker_connections 128; }
+http {
+    access_log $NG/logs/access.log;
+    client_body_temp_path $NG/tmp/body;
+    proxy_temp_path $NG/tmp/proxy;
+    fastcgi_temp_path $NG/tmp/fastcgi;
+    uwsgi_temp_path $NG/tmp/uwsgi;
+    scgi_temp_path $NG/tmp/scgi;
+    ssl_certificate $NG/server.pem;
+    ssl_certificate_key $NG/server.key;
+    ssl_client_certificate $NG/client-ca.pem;
+    ssl_verify_client on;
+    ssl_verify_depth 2;
+    ssl_session_cache off;
+    ssl_session_tickets off;
+
+    # OCSP: every handshake asks inkand (ssl_ocsp_cache off: the default).
+    server {
+        listen 127.0.0.1:$P_OCSP ssl;
+        ssl_ocsp $1;
+        ssl_ocsp_responder $U/ocsp/pubca1;
+        ssl_ocsp_cache off;
+        location / { return 200 "ocsp ok \$ssl_client_serial\n"; }
+    }
+
+    # CRL: PUB CA1's and RootCA2's CRLs, re-read on reload.
+    server {
+        listen 127.0.0.1:$P_CRL ssl;
+        ssl_crl $NG/crl.pem;
+        location / { return 200 "crl ok \$ssl_client_serial\n"; }
+    }
+}
+EOF
+}
+
+# nginx_start OCSP_MODE: nginx in the foreground (daemon off), stopped by
+# PID; ready when both ports accept TLS.
+nginx_start() {
+	_try=0
+	while :; do
+		_try=$((_try + 1))
+		P_OCSP=$(random_port)
+		P_CRL=$(random_port)
+		[ "$P_OCSP" != "$P_CRL" ] || continue
+		nginx_conf "$1"
+		"$NGINX" -p "$NG" -c "$NG/nginx.conf" -e "$NG/logs/error.log" -t \
+		    > "$NG/t.out" 2>&1 || { cat "$NG/t.out" >&2; fail "nginx -t"; }
+		: > "$NG/logs/error.log"
+		"$NGINX" -p "$NG" -c "$NG/nginx.conf" -e "$NG/logs/error.log" \
+		    > "$NG/stdout" 2>&1 &
+		NGINX_PID=$!
+		_t=0
+		while [ $_t -lt 100 ]; do
+			kill -0 "$NGINX_PID" 2>/dev/null || break
+			if [ -s "$NG/nginx.pid" ] &&
+			    grep -q 'start worker process' "$NG/logs/error.log" &&
+			    curl -s -o /dev/null --max-time 2 --cacert "$NG/tlsca.pem" \
+			    "https://127.0.0.1:$P_OCSP/" &&
+			    curl -s -o /dev/null --max-time 2 --cacert "$NG/tlsca.pem" \
+			    "https://127.0.0.1:$P_CRL/"; then
+				[ "$(cat "$NG/nginx.pid")" = "$NGINX_PID" ] ||
+				    fail "nginx PID file $(cat "$NG/nginx.pid") is not $NGINX_PID"
+				note "nginx (pid $NGINX_PID) on 127.0.0.1:$P_OCSP (ssl_ocsp $1) and :$P_CRL (ssl_crl)"
+				return 0
+			fi
+			sleep 0.1
+			_t=$((_t + 1))
+		done
+		rp_kill "$NGINX_PID"
+		NGINX_PID=
+		if grep -q 'Address already in use' "$NG/logs/error.log" "$NG/stdout" &&
+		    [ $_try -lt 10 ]; then
+			continue
+		fi
+		cat "$NG/stdout" >&2
+		fail "nginx did not start"
+	done
+}
+
+# nginx_stop: SIGQUIT (graceful), by PID; it must be gone within 10 s.
+nginx_stop() {
+	kill -QUIT "$NGINX_PID" 2>/dev/null || :
+	_t=0
+	while kill -0 "$NGINX_PID" 2>/dev/null && [ $_t -lt 100 ]; do
+		sleep 0.1
+		_t=$((_t + 1))
+	done
+	kill -0 "$NGINX_PID" 2>/dev/null && fail "nginx still running after SIGQUIT"
+	wait "$NGINX_PID" 2>/dev/null || :
+	NGINX_PID=
+}
+
+# client PORT NAME: curl with NAME's certificate and key; sets CODE and
+# the body in $TMP/b.
+client() {
+	CODE=$(curl -s --max-time 20 --cacert "$NG/tlsca.pem" \
+	    --cert "$TMP/$2.pem" --key "$TMP/$2.key" -o "$TMP/b" \
+	    -w '%{http_code}' "https://127.0.0.1:$1/") || CODE=000
+}
+
+# expect_client WHAT PORT NAME 200|refused
+expect_client() {
+	client "$2" "$3"
+	case $4 in
+	200)
+		[ "$CODE" = 200 ] ||
+		    fail "$1: $3 got HTTP $CODE, expected 200 ($(tail -n 3 "$NG/logs/error.log"))"
+		grep -qi "$(serial_of "$TMP/$3.pem")" "$TMP/b" ||
+		    fail "$1: the answer names another client: $(cat "$TMP/b")"
+		;;
+	refused)
+		# nginx answers a failed client verification with 400 (or
+		# drops the handshake): anything but 200 is a refusal.
+		[ "$CODE" != 200 ] || fail "$1: $3 was let in (HTTP 200)"
+		;;
+	esac
+}
+
+# error_log_says TEXT: nginx's error log has TEXT since the mark.
+MARK=0
+mark_log() {
+	MARK=$(wc -l < "$NG/logs/error.log" | tr -d ' ')
+}
+error_log_says() {
+	tail -n +"$((MARK + 1))" "$NG/logs/error.log" | grep -q "$1"
+}
+
+# --- ssl_ocsp on: why it cannot be used with this hierarchy -----------------------------
+
+nginx_start on
+mark_log
+expect_client "ssl_ocsp on" "$P_OCSP" good refused
+error_log_says 'OCSP response not successful (6: unauthorized)' ||
+    fail "ssl_ocsp on: refused for another reason: $(tail -n 3 "$NG/logs/error.log")"
+expect_client "ssl_crl (before any revocation)" "$P_CRL" good 200
+expect_client "ssl_crl (before any revocation)" "$P_CRL" rev 200
+nginx_stop
+ok "ssl_ocsp on asks about the cross-certificate too: inkand answers unauthorized (RootCA2 has no OCSP service), nginx refuses: ssl_ocsp leaf it is"
+
+# --- OCSP: revoked at once ----------------------------------------------------------------
+
+nginx_start leaf
+mark_log
+expect_client "OCSP, before" "$P_OCSP" good 200
+expect_client "OCSP, before" "$P_OCSP" rev 200
+expect_client "OCSP, before" "$P_OCSP" hold 200
+expect_client "CRL, before" "$P_CRL" good 200
+expect_client "CRL, before" "$P_CRL" rev 200
+ok "before any revocation: good, to-be-revoked and to-be-suspended clients get 200 through ssl_ocsp (nginx asks inkand) and ssl_crl"
+grep -q '"method":"GET","issuer":"pubca1","serial":"'"$(serial_of "$TMP/rev.pem")"'","status":"good"' \
+    "$CA/log/ocsp-access.log" || fail "inkand's access log shows no GET from nginx"
+
+# wait_refused NAME: polls the OCSP server with NAME's certificate until
+# nginx refuses it, for at most 2 s after the revocation; MS: how long.
+wait_refused() {
+	_t0=$(date +%s%N)
+	while :; do
+		client "$P_OCSP" "$1"
+		[ "$CODE" = 200 ] || break
+		[ $(($(date +%s%N) - _t0)) -lt 2000000000 ] ||
+		    fail "OCSP: $1 still let in 2 s after inkan revoke"
+		sleep 0.1
+	done
+	MS=$((($(date +%s%N) - _t0) / 1000000))
+}
+
+mark_log
+inkan_revoke "$S_rev" keyCompromise
+wait_refused rev
+MS_REV=$MS
+inkan_revoke "$S_hold" certificateHold
+wait_refused hold
+error_log_says 'client SSL certificate verify error: .*certificate revoked' ||
+    fail "OCSP: refused for another reason: $(tail -n 3 "$NG/logs/error.log")"
+expect_client "OCSP, after" "$P_OCSP" rev refused
+expect_client "OCSP, after" "$P_OCSP" hold refused
+expect_client "OCSP, after" "$P_OCSP" good 200
+ok "after inkan revoke: nginx (ssl_ocsp) refuses the revoked certificate after ${MS_REV} ms and the suspended one after ${MS} ms ('certificate revoked'); the good one gets 200"
+
+# --- CRL: refused after the new CRL is fetched and nginx reloaded -------------------------------
+
+expect_client "stale CRL" "$P_CRL" rev 200
+expect_client "stale CRL" "$P_CRL" good 200
+ok "with the CRL fetched before the revocation, nginx (ssl_crl) still lets the revoked certificate in (expected: a CRL relying party needs the next CRL)"
+
+fetch_crls
+grep -c 'BEGIN X509 CRL' "$NG/crl.pem" | grep -qx 2 || fail "crl.pem: not 2 CRLs"
+openssl crl -in "$NG/crl.pem" -noout -text | grep -q "$S_rev" ||
+    fail "the fetched CRL lacks $S_rev"
+mark_log
+# The reload starts a new worker; the old one serves what it accepted
+# and exits. Until it has, a connection may still reach it (and its old
+# CRL), so wait for it to be gone.
+OLDW=$(sed -n 's/.*start worker process \([0-9][0-9]*\).*/\1/p' \
+    "$NG/logs/error.log" | tail -n 1)
+[ -n "$OLDW" ] || fail "no worker process in nginx's error log"
+kill -HUP "$NGINX_PID"
+T0=$(date +%s)
+while kill -0 "$OLDW" 2>/dev/null ||
+    ! error_log_says 'start worker process'; do
+	[ $(($(date +%s) - T0)) -lt 10 ] ||
+	    fail "nginx's old worker $OLDW still there 10 s after SIGHUP"
+	sleep 0.1
+done
+error_log_says 'reconfiguring' || fail "nginx did not reload on SIGHUP"
+while :; do
+	client "$P_CRL" rev
+	[ "$CODE" = 200 ] || break
+	[ $(($(date +%s) - T0)) -lt 10 ] ||
+	    fail "nginx still lets the revoked certificate in 10 s after the reload"
+	sleep 0.2
+done
+error_log_says 'client SSL certificate verify error: .*certificate revoked' ||
+    fail "CRL: refused for another reason: $(tail -n 3 "$NG/logs/error.log")"
+expect_client "CRL, after reload" "$P_CRL" rev refused
+expect_client "CRL, after reload" "$P_CRL" hold refused
+expect_client "CRL, after reload" "$P_CRL" good 200
+# The OCSP server, reloaded with the rest, still refuses the revoked one.
+expect_client "OCSP, after reload" "$P_OCSP" rev refused
+expect_client "OCSP, after reload" "$P_OCSP" good 200
+ok "new CRL fetched from inkand, nginx reloaded (SIGHUP): revoked and suspended certificates refused ('certificate revoked'), the good one gets 200"
+
+nginx_stop
+ok "nginx stopped by PID (SIGQUIT)"
+inkand_alive "end of the nginx checks"
+inkand_stop
+ok "inkand stopped: exit 0, no sanitizer report"
