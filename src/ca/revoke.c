@@ -173,6 +173,27 @@ revoke_check(const struct store_cert *c, const struct revoke_request *req,
 	return 1;
 }
 
+/*
+ * 1 if both stored answers already report the new status: signed at or
+ * after the revocation, as inkand's worker may have done in the meantime
+ * (the store then refuses our older signature, rightly).
+ */
+static int
+revoke_ocsp_current(struct ca *ca, const struct store_cert *c)
+{
+	static const char *const algs[] = { "sha1", "sha256" };
+	struct store_ocsp *r;
+	int current = 1;
+
+	for (size_t i = 0; i < 2 && current; i++) {
+		r = NULL;
+		current = store_ocsp_get(ca->store, c->issuer, c->serial, algs[i],
+		    &r) && r != NULL && r->produced_at > c->revoked_at;
+		store_ocsp_free(r);
+	}
+	return current;
+}
+
 int
 ca_revoke(struct ca *ca, const struct revoke_request *req, time_t now)
 {
@@ -204,8 +225,9 @@ ca_revoke(struct ca *ca, const struct revoke_request *req, time_t now)
 	/* The change is recorded; make it visible at once (CP-4.9.7). */
 	ok = 1;
 	if (strcmp(c->profile, "root") != 0 && strcmp(c->profile, "ca") != 0 &&
-	    strcmp(c->profile, "ocsp") != 0 &&
-	    ocsp_presign_certs(ca, c->issuer, &c, 1, now) < 0) {
+	    strcmp(c->profile, "ocsp") != 0 && !revoke_ocsp_current(ca, c) &&
+	    ocsp_presign_certs(ca, c->issuer, &c, 1, now) < 0 &&
+	    !revoke_ocsp_current(ca, c)) {
 		log_error("revoke: OCSP responses not yet re-signed; the "
 		    "daemon will retry");
 		ok = 0;

@@ -156,7 +156,9 @@ static const char *const sqlite_stmt_sql[STMT_MAX] = {
 	    "(intent_at, id) > (?2, ?3) ORDER BY intent_at, id LIMIT ?4",
 	/*
 	 * A response older than the revocation, or the hold, still gives
-	 * the old status. Rows have revoked_at NULL while good.
+	 * the old status; one produced in the same second may have read the
+	 * status just before the change, so it is signed again too. Rows have
+	 * revoked_at NULL while good.
 	 */
 	[STMT_CERT_NEEDING_OCSP] = "SELECT " SQLITE_CERT_COLUMNS " "
 	    "FROM certificates AS c "
@@ -165,7 +167,7 @@ static const char *const sqlite_stmt_sql[STMT_MAX] = {
 	    "(c.intent_at, c.id) > (?2, ?3) AND NOT EXISTS (SELECT 1 "
 	    "FROM ocsp_responses AS o WHERE o.issuer = c.issuer AND "
 	    "o.serial = c.serial AND o.hash_alg = ?5 AND "
-	    "o.produced_at >= coalesce(c.revoked_at, 0)) "
+	    "o.produced_at > coalesce(c.revoked_at, -1)) "
 	    "ORDER BY c.intent_at, c.id LIMIT ?4",
 	[STMT_CERT_COUNT] = "SELECT count(*) FROM certificates "
 	    "WHERE issuer = ?1",

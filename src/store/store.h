@@ -202,8 +202,9 @@ struct store_status_scope {
  * issuer that scope covers and that needs an OCSP response for CertIDs
  * hashed with hash_alg ("sha1" or "sha256", RFC 6960 §4.1.1): one that
  * has none, or whose response was produced before the certificate was
- * revoked or put on hold (before its revoked_at), and so still gives the
- * old status. Oldest first. fn may call the store, typically
+ * revoked or put on hold, or in the same second (at or before its
+ * revoked_at: it may have read the old status), and so may still give
+ * the old status. Oldest first. fn may call the store, typically
  * store_ocsp_put() with the new response, which takes the certificate out
  * of the walk.
  */
