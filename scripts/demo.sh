@@ -62,7 +62,6 @@ create() {
 	    "Placeholder: the operator publishes the CPS here with" \
 	    "  inkan --dir DIR publish cps.pdf --as cps.pdf" > "$demo/cps.txt"
 	$inkan --dir "$ca" publish "$demo/cps.txt"
-	$inkan --dir "$ca" crl
 }
 
 [ -e "$ca/inkan.db" ] || create

@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "ca/crl.h"
 #include "ca/init.h"
 #include "cmd.h"
 #include "lint/lint.h"
@@ -17,7 +19,8 @@ cmd_init_help(void)
 	printf("usage: inkan --dir DIR init [--config FILE]\n\n"
 	    "Creates the CA hierarchy the configuration describes (CP-1.1):\n"
 	    "the root CAs, every issuing CA cross-certified by its roots, and\n"
-	    "an OCSP responder certificate for each issuing CA. Keys are made\n"
+	    "an OCSP responder certificate for each issuing CA, then the first\n"
+	    "CRL of every CA. Keys are made\n"
 	    "inside the signer process and stored encrypted in DIR/keys under\n"
 	    "the passphrase. This is the deliberate operator command by which\n"
 	    "root CA keys sign (CP-4.3.1).\n\n"
@@ -103,7 +106,9 @@ cmd_init(const struct cmd_global *g, int argc, char **argv)
 	ok = (o.config == NULL || cmd_init_copy(o.config, tmp, "inkan.conf")) &&
 	    (blocklist == NULL || (cmd_init_copy(blocklist, tmp,
 	    "key-blocklist.sha256") && lint_blocklist_set_default(blocklist))) &&
-	    ca_init_hierarchy(ca);
+	    ca_init_hierarchy(ca) &&
+	    /* Distribution points answer from the first moment (CP-2.3). */
+	    ca_crl_issue_all(ca, time(NULL));
 	ca_close(ca);
 	if (ok && file_exists(g->dir) && rmdir(g->dir) == -1)
 		ok = 0;
