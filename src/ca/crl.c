@@ -51,6 +51,9 @@ struct crl_ctx {
 	INKAN_TBSCRL	*tbs;
 	time_t		 now;
 	long		 entries;
+	int		 shards;	/* 1: one CRL for the CA */
+	int		 shard;		/* this CRL's partition */
+	char		*url;		/* its distribution point */
 };
 
 /* Code-signing entries stay 10 years after expiry (CSBR 4.10.1, 7.2). */
@@ -113,6 +116,9 @@ crl_add_entry(const struct store_revoked *r, void *arg)
 	BIGNUM *bn = NULL;
 	int ok = 0;
 
+	if (c->shards > 1 && ca_crl_shard(r->serial, c->shards) != c->shard)
+		return 1;
+
 	if ((rev = X509_REVOKED_new()) == NULL ||
 	    BN_hex2bn(&bn, r->serial) == 0 ||
 	    (sn = BN_to_ASN1_INTEGER(bn, NULL)) == NULL ||
@@ -130,6 +136,65 @@ crl_add_entry(const struct store_revoked *r, void *arg)
 	ASN1_TIME_free(when);
 	BN_free(bn);
 	return ok;
+}
+
+/*
+ * A partition's scope: issuingDistributionPoint, critical (RFC 5280
+ * §5.2.5), naming the URL its certificates' CRL DP names.
+ */
+static int
+crl_add_idp(struct crl_ctx *c)
+{
+	ISSUING_DIST_POINT *idp;
+	GENERAL_NAME *gn = NULL;
+	ASN1_IA5STRING *uri = NULL;
+	int ok = 0;
+
+	if ((idp = ISSUING_DIST_POINT_new()) == NULL ||
+	    (idp->distpoint = DIST_POINT_NAME_new()) == NULL ||
+	    (idp->distpoint->name.fullname = GENERAL_NAMES_new()) == NULL ||
+	    (uri = ASN1_IA5STRING_new()) == NULL ||
+	    !ASN1_STRING_set(uri, c->url, -1) || (gn = GENERAL_NAME_new()) == NULL)
+		goto out;
+	idp->distpoint->type = 0;
+	GENERAL_NAME_set0_value(gn, GEN_URI, uri);
+	uri = NULL;
+	if (!sk_GENERAL_NAME_push(idp->distpoint->name.fullname, gn))
+		goto out;
+	gn = NULL;
+	ok = X509V3_add1_i2d(&c->tbs->extensions, NID_issuing_distribution_point,
+	    idp, 1, X509V3_ADD_APPEND);
+ out:
+	ASN1_IA5STRING_free(uri);
+	GENERAL_NAME_free(gn);
+	ISSUING_DIST_POINT_free(idp);
+	return ok;
+}
+
+int
+ca_crl_shard(const char *serial_hex, int shards)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *serial_hex != '\0'; serial_hex++)
+		h = (h ^ (unsigned char)*serial_hex) * 16777619u;
+	return shards > 1 ? (int)(h % (uint32_t)shards) : 0;
+}
+
+char *
+ca_crl_shard_url(const char *url, int shard)
+{
+	const char *hit = strstr(url, "{shard}");
+	size_t len;
+	char *out;
+
+	if (hit == NULL)
+		return strdup(url);
+	len = strlen(url) + 16;
+	if ((out = malloc(len)) == NULL)
+		return NULL;
+	snprintf(out, len, "%.*s%d%s", (int)(hit - url), url, shard, hit + 7);
+	return out;
 }
 
 /* CRL Number and AKI (tables 7.2-1/7.2-2), neither critical. */
@@ -152,6 +217,8 @@ crl_set_extensions(struct crl_ctx *c, int64_t number)
 	    X509_get0_subject_key_id(c->cacert))) == NULL ||
 	    !X509V3_add1_i2d(&c->tbs->extensions,
 	    NID_authority_key_identifier, aki, 0, X509V3_ADD_APPEND))
+		goto out;
+	if (c->shards > 1 && !crl_add_idp(c))
 		goto out;
 	ok = 1;
  out:
@@ -244,8 +311,7 @@ crl_publish(struct crl_ctx *c, X509_CRL *crl, int64_t number)
 	    !store_crl_insert(c->ca->store, c->issuer, number, c->now,
 	    c->now + CRL_VALIDITY, der, (size_t)len))
 		goto out;
-	if ((path = ca_repository_path(c->ca, ca_crl_url(c->ca, c->issuer)))
-	    == NULL) {
+	if ((path = ca_repository_path(c->ca, c->url)) == NULL) {
 		ok = 1;		/* served elsewhere: stored only */
 		goto out;
 	}
@@ -308,37 +374,68 @@ crl_ctx_load(struct ca *ca, const char *issuer, time_t now,
 	return c->key != NULL && c->cacert != NULL;
 }
 
-int
-ca_crl_issue(struct ca *ca, const char *issuer, time_t now, int64_t *number)
+/* One CRL: of the whole CA, or of partition c->shard. */
+static int
+crl_issue_one(struct crl_ctx *c, int64_t *number)
 {
-	struct crl_ctx c;
 	X509_CRL *signed_crl = NULL;
 	char counter[96];
 	int64_t n = 0;
 	int ok = 0;
 
-	if (!crl_ctx_load(ca, issuer, now, &c))
+	/*
+	 * Taken and committed before signing: a crash only skips a number.
+	 * Partitions share the CA's counter, so each one's numbers rise too.
+	 */
+	snprintf(counter, sizeof(counter), "crl:%s", c->issuer);
+	if (!store_counter_next(c->ca->store, counter, &n))
 		goto out;
-	/* Taken and committed before signing: a crash only skips a number. */
-	snprintf(counter, sizeof(counter), "crl:%s", issuer);
-	if (!store_counter_next(ca->store, counter, &n))
-		goto out;
-	if (!crl_build(&c, n)) {
-		log_openssl("crl %s: cannot build CRL %lld", issuer,
+	if (!crl_build(c, n)) {
+		log_openssl("crl %s: cannot build CRL %lld", c->issuer,
 		    (long long)n);
 		goto out;
 	}
-	if ((signed_crl = crl_sign(&c)) == NULL || !crl_lint(&c, signed_crl) ||
-	    !crl_publish(&c, signed_crl, n))
+	if ((signed_crl = crl_sign(c)) == NULL || !crl_lint(c, signed_crl) ||
+	    !crl_publish(c, signed_crl, n))
 		goto out;
-	log_info("crl %s: CRL %lld issued with %ld entries", issuer,
-	    (long long)n, c.entries);
+	if (c->shards > 1)
+		log_info("crl %s: CRL %lld of partition %d issued with %ld "
+		    "entries", c->issuer, (long long)n, c->shard, c->entries);
+	else
+		log_info("crl %s: CRL %lld issued with %ld entries", c->issuer,
+		    (long long)n, c->entries);
 	if (number != NULL)
 		*number = n;
 	ok = 1;
  out:
 	X509_CRL_free(signed_crl);
-	INKAN_TBSCRL_free(c.tbs);
+	INKAN_TBSCRL_free(c->tbs);
+	c->tbs = NULL;
+	c->entries = 0;
+	return ok;
+}
+
+int
+ca_crl_issue(struct ca *ca, const char *issuer, time_t now, int64_t *number)
+{
+	const struct conf_issuing *ic = conf_issuing_get(ca->conf, issuer);
+	struct crl_ctx c;
+	int ok = 0;
+
+	if (!crl_ctx_load(ca, issuer, now, &c))
+		goto out;
+	c.shards = ic != NULL && ic->crl_shards > 1 ? ic->crl_shards : 1;
+	ok = 1;
+	for (c.shard = 0; ok && c.shard < c.shards; c.shard++) {
+		free(c.url);
+		if ((c.url = ca_crl_shard_url(ca_crl_url(ca, issuer), c.shard))
+		    == NULL)
+			ok = 0;
+		else
+			ok = crl_issue_one(&c, number);
+	}
+ out:
+	free(c.url);
 	X509_free(c.cacert);
 	free(c.key);
 	return ok;

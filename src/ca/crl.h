@@ -36,4 +36,16 @@ int ca_crl_tick(struct ca *ca, time_t now);
 /* The CRL distribution point URL of CA entity name (NULL if unknown). */
 const char *ca_crl_url(const struct ca *ca, const char *name);
 
+/*
+ * Partitioned CRLs ([issuing:] crl_shards > 1): a certificate's partition
+ * is fixed by its serial (FNV-1a of the hex text, modulo the count), so
+ * it never moves; its CRL DP names the partition's URL, crl_url with
+ * {shard} replaced, and that CRL carries an issuingDistributionPoint
+ * naming the same URL (RFC 5280 §5.2.5).
+ */
+int ca_crl_shard(const char *serial_hex, int shards);
+
+/* crl_url with {shard} replaced by shard; malloc'd, NULL on failure. */
+char *ca_crl_shard_url(const char *url, int shard);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include <openssl/err.h>
 
+#include "ca/crl.h"
 #include "ca/csr.h"
 #include "ca/sign.h"
 #include "lint/lint.h"
@@ -488,9 +489,9 @@ issue_validity(const struct issue_request *req, const struct issue_ctx *c,
 
 static void
 issue_urls_and_policies(struct ca *ca, const struct issue_request *req,
-    const struct issue_ctx *c, struct cert_spec *spec)
+    const struct issue_ctx *c, const char *crl_url, struct cert_spec *spec)
 {
-	spec->crl_urls[spec->ncrl_urls++] = c->issuing->crl_url;
+	spec->crl_urls[spec->ncrl_urls++] = crl_url;
 	if (c->ldap_url != NULL)
 		spec->crl_urls[spec->ncrl_urls++] = c->ldap_url;
 	spec->ocsp_url = c->issuing->ocsp_url;
@@ -611,6 +612,7 @@ issue_prepare(struct ca *ca, const struct issue_request *req,
 	GENERAL_NAMES *san = NULL;
 	ASN1_INTEGER *serial = NULL;
 	X509 *tbs = NULL, *res = NULL;
+	char *serial_hex = NULL, *crl_url = NULL;
 
 	spec.md = c->profile->md;
 	spec.path_len = -1;
@@ -628,7 +630,14 @@ issue_prepare(struct ca *ca, const struct issue_request *req,
 		snprintf(err, errlen, "cannot draw a serial number");
 		goto out;
 	}
-	issue_urls_and_policies(ca, req, c, &spec);
+	/* Partitioned CRLs: the serial fixes the partition for good. */
+	if ((serial_hex = cert_serial_hex(serial)) == NULL ||
+	    (crl_url = ca_crl_shard_url(c->issuing->crl_url,
+	    ca_crl_shard(serial_hex, c->issuing->crl_shards))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	issue_urls_and_policies(ca, req, c, crl_url, &spec);
 	spec.subject = subj;
 	spec.issuer = X509_get_subject_name(c->cacert);
 	spec.issuer_keyid = X509_get0_subject_key_id(c->cacert);
@@ -646,6 +655,8 @@ issue_prepare(struct ca *ca, const struct issue_request *req,
 	X509_NAME_free(subj);
 	GENERAL_NAMES_free(san);
 	ASN1_INTEGER_free(serial);
+	OPENSSL_free(serial_hex);
+	free(crl_url);
 	X509_free(tbs);
 	return res;
 }

@@ -175,6 +175,8 @@ conf_key_issuing(struct conf_issuing *ca, const char *key, const char *value)
 		return conf_set_str(&ca->responder_subject, value);
 	if (strcmp(key, "responder_key_bits") == 0)
 		return conf_set_bits(&ca->responder_key_bits, value);
+	if (strcmp(key, "crl_shards") == 0)
+		return conf_set_int(&ca->crl_shards, value, 1, 256);
 	return -1;
 }
 

@@ -45,6 +45,7 @@ struct conf_issuing {
 	char		*ca_issuers_url;
 	char		*responder_subject;
 	unsigned int	 responder_key_bits;
+	int		 crl_shards;	/* partitioned CRLs: crl_url has {shard} */
 };
 
 enum conf_smime_generation {

@@ -35,8 +35,17 @@ conf_check_url(const struct conf *c, const char *where, const char *key,
 		    "missing (an http:// URL is required)") : 1;
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
 		return conf_bad(c, where, key, "must be an http:// or https:// URL");
-	if (strlen(url) > 1024 || strpbrk(url, " \t\"<>\\^`{|}") != NULL)
+	if (strlen(url) > 1024)
 		return conf_bad(c, where, key, "not a valid URL");
+	/* A partitioned crl_url's {shard} is the one brace pair allowed. */
+	for (const char *p = url; *p != '\0'; p++) {
+		if (strncmp(p, "{shard}", 7) == 0 && strcmp(key, "crl_url") == 0) {
+			p += 6;
+			continue;
+		}
+		if (strchr(" \t\"<>\\^`{|}", *p) != NULL)
+			return conf_bad(c, where, key, "not a valid URL");
+	}
 	return 1;
 }
 
@@ -199,6 +208,23 @@ conf_check_lifetimes(const struct conf *c, const char *where,
 	return ok;
 }
 
+/* Partitioned CRLs: each shard's URL comes from crl_url's {shard}. */
+static int
+conf_check_shards(const struct conf *c, const char *where,
+    const struct conf_issuing *ca)
+{
+	int placeholder = ca->crl_url != NULL &&
+	    strstr(ca->crl_url, "{shard}") != NULL;
+
+	if (ca->crl_shards > 1 && !placeholder)
+		return conf_bad(c, where, "crl_url", "with crl_shards above 1 "
+		    "it must contain {shard}, the partition number");
+	if (ca->crl_shards <= 1 && placeholder)
+		return conf_bad(c, where, "crl_url", "contains {shard} but "
+		    "crl_shards is not above 1");
+	return 1;
+}
+
 static int
 conf_check_issuing(const struct conf *c, const struct conf_issuing *ca)
 {
@@ -242,6 +268,7 @@ conf_check_issuing(const struct conf *c, const struct conf_issuing *ca)
 	ok &= conf_check_url(c, where, "crl_url", ca->crl_url, 1);
 	ok &= conf_check_url(c, where, "ocsp_url", ca->ocsp_url, 0);
 	ok &= conf_check_url(c, where, "ca_issuers_url", ca->ca_issuers_url, 1);
+	ok &= conf_check_shards(c, where, ca);
 	return ok;
 }
 

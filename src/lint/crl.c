@@ -505,7 +505,9 @@ LINT_CHECK(lint_check_crl_cp_extensions)
 		nid = OBJ_obj2nid(X509_EXTENSION_get_object(e));
 		if (X509_EXTENSION_get_critical(e) && X509V3_EXT_get(e) == NULL)
 			continue;	/* e_rfc5280_crl_ext_unknown */
-		if (nid != NID_crl_number && nid != NID_authority_key_identifier)
+		/* issuingDistributionPoint: only in partitioned CRLs. */
+		if (nid != NID_crl_number && nid != NID_authority_key_identifier &&
+		    nid != NID_issuing_distribution_point)
 			lint_fail(rep, rule, "CRL extension %s is not in tables "
 			    "7.2-1/7.2-2", nid != NID_undef ? OBJ_nid2sn(nid) :
 			    "(unknown)");
