@@ -667,6 +667,7 @@ issue_prepare(struct ca *ca, const struct issue_request *req,
  * this one (ca_sign_begin); each chunk is one group commit each side.
  */
 #define ISSUE_CHUNK	16
+#define ISSUE_FIRST	4
 
 /* A batch holds one policy, so one issue_ctx serves it all. */
 static int
@@ -690,9 +691,19 @@ issue_prepare_chunk(struct ca *ca, const struct issue_request *reqs,
 	char err[ISSUE_ERR_MAX];
 
 	for (size_t i = from; i < to; i++) {
+		struct issue_request r = reqs[i];
+
 		c->smime_type = 0;
-		if ((items[*m].tbs = issue_prepare(ca, &reqs[i], c, err,
+		if (r.csr == NULL && r.csr_bytes != NULL &&
+		    (r.csr = csr_parse(r.csr_bytes, r.csr_len, err,
 		    sizeof(err))) == NULL) {
+			log_error("issue: request %zu: %s", i, err);
+			continue;
+		}
+		items[*m].tbs = issue_prepare(ca, &r, c, err, sizeof(err));
+		if (r.csr != reqs[i].csr)
+			X509_REQ_free(r.csr);
+		if (items[*m].tbs == NULL) {
 			log_error("issue: %s", err);
 			continue;
 		}
@@ -727,10 +738,12 @@ ca_issue_batch(struct ca *ca, const struct issue_request *reqs, size_t n,
 	how.op = SIGNER_OP_SIGN_CERT;
 	how.md = c.profile->md;
 	how.issuer_pub = X509_get0_pubkey(c.cacert);
-	for (size_t from = 0; from < n; from += ISSUE_CHUNK) {
+	/* A short first chunk: the signer starts while the rest is built. */
+	for (size_t from = 0, len = ISSUE_FIRST; from < n; from += len,
+	    len = ISSUE_CHUNK) {
 		first = m;
-		issue_prepare_chunk(ca, reqs, from, from + ISSUE_CHUNK < n ?
-		    from + ISSUE_CHUNK : n, &c, items, idx, &m);
+		issue_prepare_chunk(ca, reqs, from, from + len < n ?
+		    from + len : n, &c, items, idx, &m);
 		next = m > first ? ca_sign_begin(ca, &how, items + first,
 		    m - first, flight) : NULL;
 		if (flight != NULL)

@@ -15,6 +15,12 @@ struct issue_request {
 	int		 legacy_sha1;	/* table 7.1-4 (client, document) */
 	const char	*generation;	/* S/MIME: strict, multipurpose; NULL: config */
 	X509_REQ	*csr;		/* the applicant's request, or NULL */
+	/*
+	 * Or the request as received (PEM or DER), parsed while the signer
+	 * signs the previous chunk of a batch.
+	 */
+	const unsigned char *csr_bytes;
+	size_t		 csr_len;
 	EVP_PKEY	*key;		/* CA-generated key when csr is NULL */
 	const char	*subject;	/* /C=JP/O=.../CN=... */
 	const char	*emails[CERT_LIST_MAX];
