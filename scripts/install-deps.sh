@@ -12,6 +12,7 @@ libmicrohttpd-dev
 libcmocka-dev
 gnutls-bin libnss3-tools
 curl nginx
+wrk time
 "
 
 missing=""

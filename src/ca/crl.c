@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include <openssl/asn1t.h>
-#include <openssl/bn.h>
+#include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
 #include "lint/lint.h"
@@ -16,7 +16,14 @@
 /*
  * RFC 5280 §5.1.2 TBSCertList as our own template: OpenSSL's X509_CRL
  * offers no way to set the inner signature algorithm without signing,
- * and the signature comes from the signer. Entries reuse X509_REVOKED.
+ * and the signature comes from the signer.
+ *
+ * revokedCertificates is built as DER, entry by entry, while the store is
+ * walked (crl_add_entry), and written into the TBS as it is: an ANY that
+ * holds a whole SEQUENCE is encoded verbatim (as signed_encode does with
+ * a TBS). A CRL of a million entries then costs a million small encodings
+ * into one buffer, not a million X509_REVOKED objects with their own
+ * serial, time and extension stack, sorted, encoded and freed one by one.
  */
 typedef struct inkan_tbscrl_st {
 	ASN1_INTEGER	*version;
@@ -24,7 +31,7 @@ typedef struct inkan_tbscrl_st {
 	X509_NAME	*issuer;
 	ASN1_TIME	*this_update;
 	ASN1_TIME	*next_update;
-	STACK_OF(X509_REVOKED) *revoked;
+	ASN1_TYPE	*revoked;	/* SEQUENCE OF entries, DER; NULL if none */
 	STACK_OF(X509_EXTENSION) *extensions;
 } INKAN_TBSCRL;
 
@@ -34,12 +41,42 @@ ASN1_SEQUENCE(INKAN_TBSCRL) = {
 	ASN1_SIMPLE(INKAN_TBSCRL, issuer, X509_NAME),
 	ASN1_SIMPLE(INKAN_TBSCRL, this_update, ASN1_TIME),
 	ASN1_OPT(INKAN_TBSCRL, next_update, ASN1_TIME),
-	ASN1_SEQUENCE_OF_OPT(INKAN_TBSCRL, revoked, X509_REVOKED),
+	ASN1_OPT(INKAN_TBSCRL, revoked, ASN1_ANY),
 	ASN1_EXP_SEQUENCE_OF_OPT(INKAN_TBSCRL, extensions, X509_EXTENSION, 0)
 } static_ASN1_SEQUENCE_END(INKAN_TBSCRL)
 
 IMPLEMENT_STATIC_ASN1_ALLOC_FUNCTIONS(INKAN_TBSCRL)
 IMPLEMENT_STATIC_ASN1_ENCODE_FUNCTIONS(INKAN_TBSCRL)
+
+/*
+ * One entry of revokedCertificates (RFC 5280 §5.1.2.6), the DER of
+ * X509_REVOKED, with fields the builder points at what it reuses: one
+ * serial buffer, one time, one extension stack per reason code.
+ */
+typedef struct inkan_revoked_st {
+	ASN1_INTEGER	*serial;
+	ASN1_TIME	*date;
+	STACK_OF(X509_EXTENSION) *extensions;
+} INKAN_REVOKED;
+
+ASN1_SEQUENCE(INKAN_REVOKED) = {
+	ASN1_SIMPLE(INKAN_REVOKED, serial, ASN1_INTEGER),
+	ASN1_SIMPLE(INKAN_REVOKED, date, ASN1_TIME),
+	ASN1_SEQUENCE_OF_OPT(INKAN_REVOKED, extensions, X509_EXTENSION)
+} static_ASN1_SEQUENCE_END(INKAN_REVOKED)
+
+IMPLEMENT_STATIC_ASN1_ENCODE_FUNCTIONS(INKAN_REVOKED)
+
+/* RFC 5280 §4.1.2.2: a serial number is at most 20 octets. */
+#define CRL_SERIAL_MAX		20
+/*
+ * Most one entry can take: SEQUENCE header 4, serial 2 + 21, time 2 + 15,
+ * extensions 4 + reasonCode 16 + invalidityDate 29; rounded up.
+ */
+#define CRL_ENTRY_MAX		256
+/* Room before the entries for the SEQUENCE OF header (tag, 0x84, 4). */
+#define CRL_LIST_HDR		6
+#define CRL_REASON_MAX		10
 
 /* What one CRL needs from its CA. */
 struct crl_ctx {
@@ -54,6 +91,16 @@ struct crl_ctx {
 	int		 shards;	/* 1: one CRL for the CA */
 	int		 shard;		/* this CRL's partition */
 	char		*url;		/* its distribution point */
+	/* revokedCertificates being built, after CRL_LIST_HDR free bytes */
+	unsigned char	*list;
+	size_t		 list_len, list_cap;
+	int		 unsorted;	/* an entry came before its predecessor */
+	unsigned char	 last[CRL_SERIAL_MAX];	/* the previous serial */
+	size_t		 last_len;
+	ASN1_TIME	*date;		/* the revocationDate of date_at */
+	int64_t		 date_at;
+	/* One shared extension list per reasonCode (none for unspecified). */
+	STACK_OF(X509_EXTENSION) *reason_exts[CRL_REASON_MAX + 1];
 };
 
 /* Code-signing entries stay 10 years after expiry (CSBR 4.10.1, 7.2). */
@@ -78,27 +125,117 @@ crl_md(const struct ca *ca, const char *name)
 }
 
 static int
-crl_entry_ext(X509_REVOKED *rev, const struct store_revoked *r)
+crl_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * The store's hex serial (store.h: no leading zero octets) as the
+ * big-endian octets of the positive integer, without a BIGNUM; an odd
+ * number of digits has an implicit leading 0. Returns 0 if it is not a
+ * positive number of at most CRL_SERIAL_MAX octets.
+ */
+static int
+crl_serial_octets(const char *hex, unsigned char *out, size_t *len)
+{
+	size_t n = strlen(hex), i = 0, o = 0;
+	int hi, lo;
+
+	if (n == 0 || (n + 1) / 2 > CRL_SERIAL_MAX)
+		return 0;
+	if (n % 2 == 1) {
+		if ((lo = crl_hex((unsigned char)hex[0])) < 0)
+			return 0;
+		out[o++] = (unsigned char)lo;
+		i = 1;
+	}
+	for (; i < n; i += 2) {
+		if ((hi = crl_hex((unsigned char)hex[i])) < 0 ||
+		    (lo = crl_hex((unsigned char)hex[i + 1])) < 0)
+			return 0;
+		out[o++] = (unsigned char)(hi << 4 | lo);
+	}
+	/* Leading zero octets would make a different, non-DER INTEGER. */
+	while (o > 1 && out[0] == 0) {
+		memmove(out, out + 1, o - 1);
+		o--;
+	}
+	if (o == 1 && out[0] == 0)
+		return 0;
+	*len = o;
+	return 1;
+}
+
+/* Numeric order of two positive magnitudes without leading zeros. */
+static int
+crl_serial_cmp(const unsigned char *a, size_t alen, const unsigned char *b,
+    size_t blen)
+{
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return memcmp(a, b, alen);
+}
+
+/*
+ * The extensions of an entry with reason code reason and no invalidity
+ * date: built once per code and shared by every such entry. RFC 5280
+ * §5.3.1: unspecified (0) is left out rather than said.
+ */
+static int
+crl_reason_exts(struct crl_ctx *c, int reason,
+    STACK_OF(X509_EXTENSION) **out)
+{
+	ASN1_ENUMERATED *e;
+	int ok;
+
+	*out = NULL;
+	if (reason <= 0)
+		return 1;
+	if (reason > CRL_REASON_MAX)
+		return 0;
+	if (c->reason_exts[reason] != NULL) {
+		*out = c->reason_exts[reason];
+		return 1;
+	}
+	if ((e = ASN1_ENUMERATED_new()) == NULL)
+		return 0;
+	ok = ASN1_ENUMERATED_set(e, reason) &&
+	    X509V3_add1_i2d(&c->reason_exts[reason], NID_crl_reason, e, 0,
+	    X509V3_ADD_APPEND) == 1;
+	ASN1_ENUMERATED_free(e);
+	*out = c->reason_exts[reason];
+	return ok;
+}
+
+/*
+ * The extensions of an entry with an invalidity date (keyCompromise,
+ * RFC 5280 §5.3.2: a GeneralizedTime), made for that entry alone; the
+ * caller frees *own with sk_X509_EXTENSION_pop_free.
+ */
+static int
+crl_own_exts(const struct store_revoked *r, STACK_OF(X509_EXTENSION) **own)
 {
 	ASN1_ENUMERATED *e = NULL;
 	ASN1_GENERALIZEDTIME *t = NULL;
 	int ok = 0;
 
-	/* RFC 5280 §5.3.1: leave unspecified out rather than say it. */
-	if (r->reason > 0) {
-		if ((e = ASN1_ENUMERATED_new()) == NULL ||
-		    !ASN1_ENUMERATED_set(e, r->reason) ||
-		    !X509_REVOKED_add1_ext_i2d(rev, NID_crl_reason, e, 0, 0))
-			goto out;
-	}
-	/* RFC 5280 §5.3.2: invalidityDate is a GeneralizedTime. */
-	if (r->invalidity_at != 0) {
-		if ((t = ASN1_GENERALIZEDTIME_set(NULL,
-		    (time_t)r->invalidity_at)) == NULL ||
-		    !X509_REVOKED_add1_ext_i2d(rev, NID_invalidity_date, t, 0,
-		    0))
-			goto out;
-	}
+	*own = NULL;
+	if (r->reason > 0 && ((e = ASN1_ENUMERATED_new()) == NULL ||
+	    !ASN1_ENUMERATED_set(e, r->reason) ||
+	    X509V3_add1_i2d(own, NID_crl_reason, e, 0, X509V3_ADD_APPEND) != 1))
+		goto out;
+	if ((t = ASN1_GENERALIZEDTIME_set(NULL,
+	    (time_t)r->invalidity_at)) == NULL ||
+	    X509V3_add1_i2d(own, NID_invalidity_date, t, 0,
+	    X509V3_ADD_APPEND) != 1)
+		goto out;
 	ok = 1;
  out:
 	ASN1_ENUMERATED_free(e);
@@ -106,36 +243,192 @@ crl_entry_ext(X509_REVOKED *rev, const struct store_revoked *r)
 	return ok;
 }
 
+/* Room for one more entry in the list. */
+static int
+crl_list_reserve(struct crl_ctx *c)
+{
+	unsigned char *p;
+	size_t cap;
+
+	if (c->list != NULL && c->list_cap - c->list_len >= CRL_ENTRY_MAX)
+		return 1;
+	cap = c->list_cap != 0 ? c->list_cap * 2 :
+	    CRL_LIST_HDR + 64 * CRL_ENTRY_MAX;
+	if ((p = OPENSSL_realloc(c->list, cap)) == NULL)
+		return 0;
+	if (c->list == NULL)
+		c->list_len = CRL_LIST_HDR;
+	c->list = p;
+	c->list_cap = cap;
+	return 1;
+}
+
+/* Encodes one entry at the end of the list (store_revoked_fn). */
 static int
 crl_add_entry(const struct store_revoked *r, void *arg)
 {
 	struct crl_ctx *c = arg;
-	X509_REVOKED *rev = NULL;
-	ASN1_INTEGER *sn = NULL;
-	ASN1_TIME *when = NULL;
-	BIGNUM *bn = NULL;
-	int ok = 0;
+	unsigned char octets[CRL_SERIAL_MAX], *p;
+	STACK_OF(X509_EXTENSION) *own = NULL;
+	ASN1_INTEGER sn;
+	INKAN_REVOKED e;
+	size_t n;
+	int len;
 
 	if (c->shards > 1 && ca_crl_shard(r->serial, c->shards) != c->shard)
 		return 1;
-
-	if ((rev = X509_REVOKED_new()) == NULL ||
-	    BN_hex2bn(&bn, r->serial) == 0 ||
-	    (sn = BN_to_ASN1_INTEGER(bn, NULL)) == NULL ||
-	    !X509_REVOKED_set_serialNumber(rev, sn) ||
-	    (when = ASN1_TIME_set(NULL, (time_t)r->revoked_at)) == NULL ||
-	    !X509_REVOKED_set_revocationDate(rev, when) ||
-	    !crl_entry_ext(rev, r) || !sk_X509_REVOKED_push(c->tbs->revoked, rev))
-		goto out;
-	rev = NULL;
+	if (!crl_serial_octets(r->serial, octets, &n)) {
+		log_error("crl %s: serial %s in the store is not a positive "
+		    "number of at most %d octets", c->issuer, r->serial,
+		    CRL_SERIAL_MAX);
+		return 0;
+	}
+	/* A view of octets: nothing allocated per entry. */
+	sn.length = (int)n;
+	sn.type = V_ASN1_INTEGER;
+	sn.data = octets;
+	sn.flags = 0;
+	if (c->date == NULL || r->revoked_at != c->date_at) {
+		if ((c->date = ASN1_TIME_set(c->date,
+		    (time_t)r->revoked_at)) == NULL)
+			return 0;
+		c->date_at = r->revoked_at;
+	}
+	e.serial = &sn;
+	e.date = c->date;
+	if (r->invalidity_at != 0) {
+		if (!crl_own_exts(r, &own))
+			goto fail;
+		e.extensions = own;
+	} else if (!crl_reason_exts(c, r->reason, &e.extensions))
+		goto fail;
+	if (!crl_list_reserve(c))
+		goto fail;
+	p = c->list + c->list_len;
+	if ((len = i2d_INKAN_REVOKED(&e, &p)) <= 0 || len > CRL_ENTRY_MAX)
+		goto fail;
+	c->list_len += (size_t)len;
+	sk_X509_EXTENSION_pop_free(own, X509_EXTENSION_free);
+	/* The store walks in serial order; note it if it did not. */
+	if (c->entries > 0 &&
+	    crl_serial_cmp(c->last, c->last_len, octets, n) >= 0)
+		c->unsorted = 1;
+	memcpy(c->last, octets, n);
+	c->last_len = n;
 	c->entries++;
+	return 1;
+ fail:
+	sk_X509_EXTENSION_pop_free(own, X509_EXTENSION_free);
+	log_openssl("crl %s: cannot encode the entry of %s", c->issuer,
+	    r->serial);
+	return 0;
+}
+
+/* One encoded entry and its serial's magnitude, for sorting. */
+struct crl_sort_item {
+	const unsigned char *der, *serial;
+	size_t		 der_len, serial_len;
+};
+
+static int
+crl_sort_cmp(const void *a, const void *b)
+{
+	const struct crl_sort_item *x = a, *y = b;
+
+	return crl_serial_cmp(x->serial, x->serial_len, y->serial,
+	    y->serial_len);
+}
+
+/*
+ * Puts the entries in serial order when the store did not give them so
+ * (store.h guarantees it only among serials of one length): each entry
+ * is found again in the list, then the list is rewritten in order.
+ */
+static int
+crl_sort_list(struct crl_ctx *c)
+{
+	struct crl_sort_item *items;
+	unsigned char *sorted = NULL;
+	const unsigned char *p = c->list + CRL_LIST_HDR, *q;
+	const unsigned char *end = c->list + c->list_len;
+	long len, ilen;
+	int tag, xclass;
+	size_t i, n = 0, off = CRL_LIST_HDR;
+	int ok = 0;
+
+	if ((items = calloc((size_t)c->entries, sizeof(*items))) == NULL)
+		return 0;
+	while (p < end && n < (size_t)c->entries) {
+		q = p;
+		if ((ASN1_get_object(&q, &len, &tag, &xclass, end - p) & 0x80) ||
+		    tag != V_ASN1_SEQUENCE)
+			goto out;
+		items[n].der = p;
+		items[n].der_len = (size_t)(q - p) + (size_t)len;
+		if ((ASN1_get_object(&q, &ilen, &tag, &xclass, len) & 0x80) ||
+		    tag != V_ASN1_INTEGER || ilen < 1)
+			goto out;
+		/* DER pads a positive integer with one 0x00: skip it. */
+		if (ilen > 1 && q[0] == 0) {
+			q++;
+			ilen--;
+		}
+		items[n].serial = q;
+		items[n].serial_len = (size_t)ilen;
+		p += items[n].der_len;
+		n++;
+	}
+	if (n != (size_t)c->entries || p != end)
+		goto out;
+	qsort(items, n, sizeof(*items), crl_sort_cmp);
+	if ((sorted = OPENSSL_malloc(c->list_cap)) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		memcpy(sorted + off, items[i].der, items[i].der_len);
+		off += items[i].der_len;
+	}
+	OPENSSL_free(c->list);
+	c->list = sorted;
+	c->unsorted = 0;
 	ok = 1;
  out:
-	X509_REVOKED_free(rev);
-	ASN1_INTEGER_free(sn);
-	ASN1_TIME_free(when);
-	BN_free(bn);
+	if (!ok) {
+		OPENSSL_free(sorted);
+		log_error("crl %s: cannot sort the entries", c->issuer);
+	}
+	free(items);
 	return ok;
+}
+
+/*
+ * Closes the list: its SEQUENCE OF header goes into the free room in
+ * front, and the whole becomes the TBS's revokedCertificates.
+ */
+static int
+crl_list_finish(struct crl_ctx *c)
+{
+	size_t body = c->list_len - CRL_LIST_HDR, hlen;
+	unsigned char *p;
+	ASN1_STRING *seq;
+
+	if (body > 0x7fffffff - CRL_LIST_HDR)
+		return 0;
+	hlen = (size_t)ASN1_object_size(1, (int)body, V_ASN1_SEQUENCE) - body;
+	if (hlen > CRL_LIST_HDR)
+		return 0;
+	p = c->list + CRL_LIST_HDR - hlen;
+	ASN1_put_object(&p, 1, (int)body, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL);
+	memmove(c->list, c->list + CRL_LIST_HDR - hlen, hlen + body);
+	if ((seq = ASN1_STRING_new()) == NULL ||
+	    (c->tbs->revoked = ASN1_TYPE_new()) == NULL) {
+		ASN1_STRING_free(seq);
+		return 0;
+	}
+	/* The string takes the list over. */
+	ASN1_STRING_set0(seq, c->list, (int)(hlen + body));
+	c->list = NULL;
+	ASN1_TYPE_set(c->tbs->revoked, V_ASN1_SEQUENCE, seq);
+	return 1;
 }
 
 /*
@@ -227,13 +520,6 @@ crl_set_extensions(struct crl_ctx *c, int64_t number)
 	return ok;
 }
 
-static int
-crl_cmp(const X509_REVOKED *const *a, const X509_REVOKED *const *b)
-{
-	return ASN1_INTEGER_cmp(X509_REVOKED_get0_serialNumber(*a),
-	    X509_REVOKED_get0_serialNumber(*b));
-}
-
 /* The unsigned CRL: header, every entry the scope covers, extensions. */
 static int
 crl_build(struct crl_ctx *c, int64_t number)
@@ -252,64 +538,69 @@ crl_build(struct crl_ctx *c, int64_t number)
 	    (ASN1_TIME_free(t->this_update),
 	    t->this_update = ASN1_TIME_set(NULL, c->now)) == NULL ||
 	    (t->next_update = ASN1_TIME_set(NULL, c->now + CRL_VALIDITY))
-	    == NULL || (t->revoked = sk_X509_REVOKED_new(crl_cmp)) == NULL)
+	    == NULL)
 		return 0;
 	if (!store_revoked_each(c->ca->store, c->issuer, &scope, crl_add_entry,
 	    c))
 		return 0;
 	/* Entries in serial order, so relying parties can search them. */
-	sk_X509_REVOKED_sort(t->revoked);
-	if (sk_X509_REVOKED_num(t->revoked) == 0) {
-		/* RFC 5280 §5.1.2.6: absent, not empty, when none. */
-		sk_X509_REVOKED_free(t->revoked);
-		t->revoked = NULL;
-	}
+	if (c->unsorted && !crl_sort_list(c))
+		return 0;
+	/* RFC 5280 §5.1.2.6: absent, not empty, when none. */
+	if (c->entries > 0 && !crl_list_finish(c))
+		return 0;
 	return crl_set_extensions(c, number);
 }
 
-/* Signs the built CRL; returns the signed one, parsed back and verified. */
-static X509_CRL *
-crl_sign(struct crl_ctx *c)
+/*
+ * Signs the built CRL; returns its DER (OPENSSL_malloc'd), whose
+ * signature verifies with the CA certificate's key over exactly the TBS
+ * bytes sent, as for certificates (ca/sign.c). The caller parses it once,
+ * for the linter, and publishes these bytes, not a re-encoding.
+ */
+static unsigned char *
+crl_sign(struct crl_ctx *c, size_t *der_len)
 {
 	unsigned char *tbs = NULL, *sig = NULL, *der = NULL;
-	const unsigned char *p;
-	size_t sig_len, der_len;
-	X509_CRL *signed_crl = NULL;
-	int len;
+	EVP_MD_CTX *ctx = NULL;
+	size_t sig_len;
+	int len, ok = 0;
 
 	if ((len = i2d_INKAN_TBSCRL(c->tbs, &tbs)) <= 0 ||
 	    !signer_sign(c->ca->signer, SIGNER_OP_SIGN_CRL, c->key, c->md, tbs,
-	    (size_t)len, &sig, &sig_len) ||
-	    !signed_encode(tbs, (size_t)len, cert_sig_nid(c->md), sig, sig_len,
-	    &der, &der_len))
+	    (size_t)len, &sig, &sig_len))
 		goto out;
-	p = der;
-	if ((signed_crl = d2i_X509_CRL(NULL, &p, (long)der_len)) == NULL ||
-	    p != der + der_len ||
-	    X509_CRL_verify(signed_crl, X509_get0_pubkey(c->cacert)) != 1) {
-		log_openssl("crl %s: signed CRL does not verify; discarded",
-		    c->issuer);
-		X509_CRL_free(signed_crl);
-		signed_crl = NULL;
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestVerifyInit(ctx, NULL, EVP_get_digestbyname(
+	    signer_md_name(c->md)), NULL, X509_get0_pubkey(c->cacert)) != 1 ||
+	    EVP_DigestVerify(ctx, sig, sig_len, tbs, (size_t)len) != 1) {
+		log_openssl("crl %s: signature does not verify with the CA "
+		    "certificate's key; discarded", c->issuer);
+		goto out;
 	}
+	ok = signed_encode(tbs, (size_t)len, cert_sig_nid(c->md), sig,
+	    sig_len, &der, der_len);
  out:
+	EVP_MD_CTX_free(ctx);
 	OPENSSL_free(tbs);
-	OPENSSL_free(der);
 	free(sig);
-	return signed_crl;
+	if (!ok) {
+		OPENSSL_free(der);
+		der = NULL;
+	}
+	return der;
 }
 
 /* Stores the CRL, then writes it where its URL points (CP-2.3). */
 static int
-crl_publish(struct crl_ctx *c, X509_CRL *crl, int64_t number)
+crl_publish(struct crl_ctx *c, const unsigned char *der, size_t len,
+    int64_t number)
 {
-	unsigned char *der = NULL;
 	char *path = NULL, *dir = NULL, *slash;
-	int len, ok = 0;
+	int ok = 0;
 
-	if ((len = i2d_X509_CRL(crl, &der)) <= 0 ||
-	    !store_crl_insert(c->ca->store, c->issuer, number, c->now,
-	    c->now + CRL_VALIDITY, der, (size_t)len))
+	if (!store_crl_insert(c->ca->store, c->issuer, number, c->now,
+	    c->now + CRL_VALIDITY, der, len))
 		goto out;
 	if ((path = ca_repository_path(c->ca, c->url)) == NULL) {
 		ok = 1;		/* served elsewhere: stored only */
@@ -320,9 +611,8 @@ crl_publish(struct crl_ctx *c, X509_CRL *crl, int64_t number)
 	if ((slash = strrchr(dir, '/')) != NULL)
 		*slash = '\0';
 	ok = file_mkdirs(dir, 0755) &&
-	    file_write_atomic(path, der, (size_t)len, 0644, 0);
+	    file_write_atomic(path, der, len, 0644, 0);
  out:
-	OPENSSL_free(der);
 	free(path);
 	free(dir);
 	return ok;
@@ -349,6 +639,20 @@ crl_lint(struct crl_ctx *c, X509_CRL *crl)
 	}
 	lint_report_clear(&rep);
 	return ok;
+}
+
+static void
+crl_ctx_clear(struct crl_ctx *c)
+{
+	INKAN_TBSCRL_free(c->tbs);
+	X509_free(c->cacert);
+	free(c->key);
+	free(c->url);
+	OPENSSL_free(c->list);
+	ASN1_TIME_free(c->date);
+	for (size_t i = 0; i <= CRL_REASON_MAX; i++)
+		sk_X509_EXTENSION_pop_free(c->reason_exts[i],
+		    X509_EXTENSION_free);
 }
 
 static int
@@ -379,7 +683,10 @@ static int
 crl_issue_one(struct crl_ctx *c, int64_t *number)
 {
 	X509_CRL *signed_crl = NULL;
+	unsigned char *der = NULL;
+	const unsigned char *p;
 	char counter[96];
+	size_t der_len = 0;
 	int64_t n = 0;
 	int ok = 0;
 
@@ -395,8 +702,16 @@ crl_issue_one(struct crl_ctx *c, int64_t *number)
 		    (long long)n);
 		goto out;
 	}
-	if ((signed_crl = crl_sign(c)) == NULL || !crl_lint(c, signed_crl) ||
-	    !crl_publish(c, signed_crl, n))
+	if ((der = crl_sign(c, &der_len)) == NULL)
+		goto out;
+	p = der;
+	if ((signed_crl = d2i_X509_CRL(NULL, &p, (long)der_len)) == NULL ||
+	    p != der + der_len) {
+		log_openssl("crl %s: signed CRL does not parse; discarded",
+		    c->issuer);
+		goto out;
+	}
+	if (!crl_lint(c, signed_crl) || !crl_publish(c, der, der_len, n))
 		goto out;
 	if (c->shards > 1)
 		log_info("crl %s: CRL %lld of partition %d issued with %ld "
@@ -409,8 +724,15 @@ crl_issue_one(struct crl_ctx *c, int64_t *number)
 	ok = 1;
  out:
 	X509_CRL_free(signed_crl);
+	OPENSSL_free(der);
+	/* The next partition starts from an empty list. */
 	INKAN_TBSCRL_free(c->tbs);
 	c->tbs = NULL;
+	OPENSSL_free(c->list);
+	c->list = NULL;
+	c->list_len = c->list_cap = 0;
+	c->unsorted = 0;
+	c->last_len = 0;
 	c->entries = 0;
 	return ok;
 }
@@ -435,9 +757,7 @@ ca_crl_issue(struct ca *ca, const char *issuer, time_t now, int64_t *number)
 			ok = crl_issue_one(&c, number);
 	}
  out:
-	free(c.url);
-	X509_free(c.cacert);
-	free(c.key);
+	crl_ctx_clear(&c);
 	return ok;
 }
 
@@ -453,17 +773,20 @@ ca_crl_issue_all(struct ca *ca, time_t now)
 	return ok;
 }
 
+/*
+ * Asked every second by inkand's worker: reads the newest CRL's number
+ * and thisUpdate only, not its DER (tens of megabytes for a large CRL).
+ */
 static int
 crl_due(struct ca *ca, const char *issuer, time_t now)
 {
-	struct store_crl *latest = NULL;
-	int due;
+	int64_t number, this_update;
+	int found;
 
-	if (!store_crl_latest(ca->store, issuer, &latest))
+	if (!store_crl_latest_info(ca->store, issuer, &found, &number,
+	    &this_update))
 		return 0;
-	due = latest == NULL || latest->this_update + CRL_INTERVAL <= now;
-	store_crl_free(latest);
-	return due;
+	return !found || this_update + CRL_INTERVAL <= now;
 }
 
 int

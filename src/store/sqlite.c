@@ -59,6 +59,7 @@ enum sqlite_stmt_id {
 	STMT_CRL_INSERT,
 	STMT_CRL_MAX_NUMBER,
 	STMT_CRL_LATEST,
+	STMT_CRL_LATEST_INFO,
 	STMT_OCSP_PUT,
 	STMT_OCSP_GET,
 	STMT_OCSP_EACH,
@@ -174,12 +175,15 @@ static const char *const sqlite_stmt_sql[STMT_MAX] = {
 	/*
 	 * The WHERE repeats the one of the partial index
 	 * certificates_revoked, which holds every column read here: SQLite
-	 * uses a partial index only when the query implies its WHERE.
+	 * uses a partial index only when the query implies its WHERE. The
+	 * index is ordered by (issuer, serial), so ORDER BY serial costs no
+	 * sort; the CRL builder then sorts nothing when all serials have
+	 * one length.
 	 */
 	[STMT_REVOKED_EACH] = "SELECT serial, revoked_at, reason, "
 	    "invalidity_at, not_after FROM certificates "
 	    "WHERE issuer = ?1 AND status != 'good' AND state = 'issued' AND "
-	    SQLITE_IN_SCOPE("?2", "?3", "?4"),
+	    SQLITE_IN_SCOPE("?2", "?3", "?4") " ORDER BY serial",
 	[STMT_CRL_INSERT] = "INSERT INTO crls (issuer, number, "
 	    "this_update, next_update, der, created_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, "
@@ -189,6 +193,9 @@ static const char *const sqlite_stmt_sql[STMT_MAX] = {
 	[STMT_CRL_LATEST] = "SELECT issuer, number, this_update, "
 	    "next_update, der FROM crls WHERE issuer = ?1 "
 	    "ORDER BY number DESC LIMIT 1",
+	/* The primary key (issuer, number) finds it; the DER is not read. */
+	[STMT_CRL_LATEST_INFO] = "SELECT number, this_update FROM crls "
+	    "WHERE issuer = ?1 ORDER BY number DESC LIMIT 1",
 	/*
 	 * A refresh replaces the response unless the stored one was
 	 * produced later (store.h): sqlite3_changes() then says 0.
@@ -1262,6 +1269,36 @@ sqlite_crl_latest(struct store *st, const char *issuer,
 	return ok;
 }
 
+static int
+sqlite_crl_latest_info(struct store *st, const char *issuer, int *found,
+    int64_t *number, int64_t *this_update)
+{
+	struct store_sqlite *s = sqlite_of(st);
+	sqlite3_stmt *stmt;
+	char obj[SQLITE_OBJ_MAX];
+	int rc, ok = 0;
+
+	snprintf(obj, sizeof(obj), "CRLs of %s", issuer);
+	if ((stmt = sqlite_stmt(s, STMT_CRL_LATEST_INFO)) == NULL)
+		return 0;
+	if (!sqlite_bind_text(stmt, 1, issuer)) {
+		sqlite_log_step(s, obj, SQLITE_ERROR);
+		goto out;
+	}
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*number = sqlite3_column_int64(stmt, 0);
+		*this_update = sqlite3_column_int64(stmt, 1);
+		*found = 1;
+	} else if (rc != SQLITE_DONE) {
+		sqlite_log_step(s, obj, rc);
+		goto out;
+	}
+	ok = 1;
+ out:
+	sqlite_stmt_done(stmt);
+	return ok;
+}
+
 static void
 sqlite_obj_ocsp(char obj[SQLITE_OBJ_MAX], const char *issuer,
     const char *serial, const char *hash_alg)
@@ -1797,6 +1834,7 @@ static const struct store_ops sqlite_ops = {
 	.revoked_each = sqlite_revoked_each,
 	.crl_insert = sqlite_crl_insert,
 	.crl_latest = sqlite_crl_latest,
+	.crl_latest_info = sqlite_crl_latest_info,
 	.ocsp_put = sqlite_ocsp_put,
 	.ocsp_get = sqlite_ocsp_get,
 	.ocsp_each = sqlite_ocsp_each,

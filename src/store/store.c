@@ -696,6 +696,20 @@ store_crl_latest(struct store *st, const char *issuer,
 	return st->ops->crl_latest(st, issuer, out);
 }
 
+int
+store_crl_latest_info(struct store *st, const char *issuer, int *found,
+    int64_t *number, int64_t *this_update)
+{
+	if (!store_ready_out(st, found) || !store_ready_out(st, number) ||
+	    !store_ready_out(st, this_update))
+		return 0;
+	*found = 0;
+	if (!store_check_name("CRL", "issuer", issuer))
+		return 0;
+	return st->ops->crl_latest_info(st, issuer, found, number,
+	    this_update);
+}
+
 void
 store_crl_free(struct store_crl *crl)
 {

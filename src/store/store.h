@@ -235,8 +235,8 @@ struct store_revoked {
  * hold and that scope covers: the entries of its next CRL. The CRL
  * builder's walk, it scales to millions of entries: one statement over a
  * covering index, no allocation per row. Rows come in the byte order of
- * the serials' hex text (numeric order only among serials of one length);
- * sort them if the order matters. fn returns 1 to go on, 0 to stop (then
+ * the serials' hex text (numeric order only among serials of one length,
+ * which the CRL builder checks as it goes, sorting only if needed). fn returns 1 to go on, 0 to stop (then
  * store_revoked_each returns 0). fn must not call the store: the walk
  * holds its statement open, and any store call from fn fails.
  */
@@ -274,6 +274,16 @@ int store_crl_insert(struct store *st, const char *issuer, int64_t number,
  */
 int store_crl_latest(struct store *st, const char *issuer,
     struct store_crl **out);
+
+/*
+ * The number and thisUpdate of issuer's CRL with the highest number,
+ * without its DER: 1 and *found set to 1 with *number and *this_update,
+ * or *found set to 0 if issuer has none. For schedulers that only ask
+ * whether a new CRL is due, as inkand does every second: the DER of a
+ * large CRL is tens of megabytes.
+ */
+int store_crl_latest_info(struct store *st, const char *issuer, int *found,
+    int64_t *number, int64_t *this_update);
 
 /* Frees a CRL record. Accepts NULL. */
 void store_crl_free(struct store_crl *crl);

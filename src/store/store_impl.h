@@ -42,6 +42,8 @@ struct store_ops {
 		    int64_t, const unsigned char *, size_t);
 	int	(*crl_latest)(struct store *, const char *,
 		    struct store_crl **);
+	int	(*crl_latest_info)(struct store *, const char *, int *,
+		    int64_t *, int64_t *);
 	int	(*ocsp_put)(struct store *, const struct store_ocsp *);
 	int	(*ocsp_get)(struct store *, const char *, const char *,
 		    const char *, struct store_ocsp **);
