@@ -35,7 +35,8 @@
  * Key names are 1..SIGNER_KEY_NAME_MAX of [A-Za-z0-9_-] (file names).
  */
 
-#define SIGNER_FRAME_MAX	(256 * 1024)
+/* A CRL of a million entries is ~45 MB: the TBS goes to the signer whole. */
+#define SIGNER_FRAME_MAX	(64 * 1024 * 1024)
 #define SIGNER_KEY_NAME_MAX	64
 
 enum signer_op {
