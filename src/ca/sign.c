@@ -117,16 +117,16 @@ ca_record_intents(struct ca *ca, const struct ca_signing *how,
  * bytes recorded in the intent; a signer that misbehaves is caught here.
  */
 static int
-ca_verify_sig(const struct ca_signing *how, const struct ca_pending *p,
+ca_verify_sig(EVP_MD_CTX *tmpl, const struct ca_pending *p,
     const struct signer_job *job)
 {
 	EVP_MD_CTX *ctx;
 	int ok = 0;
 
+	/* A copy of the initialised context: no algorithm fetch per cert. */
 	if ((ctx = EVP_MD_CTX_new()) == NULL)
 		return 0;
-	if (EVP_DigestVerifyInit(ctx, NULL, EVP_get_digestbyname(
-	    signer_md_name(how->md)), NULL, how->issuer_pub) == 1 &&
+	if (tmpl != NULL && EVP_MD_CTX_copy_ex(ctx, tmpl) == 1 &&
 	    EVP_DigestVerify(ctx, job->sig, job->sig_len, p->tbs,
 	    p->tbs_len) == 1)
 		ok = 1;
@@ -137,14 +137,31 @@ ca_verify_sig(const struct ca_signing *how, const struct ca_pending *p,
 	return ok;
 }
 
+/* The verifying context every signature of a flight starts from. */
+static EVP_MD_CTX *
+ca_verify_tmpl(const struct ca_signing *how)
+{
+	EVP_MD_CTX *ctx;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return NULL;
+	if (EVP_DigestVerifyInit(ctx, NULL, EVP_get_digestbyname(
+	    signer_md_name(how->md)), NULL, how->issuer_pub) != 1) {
+		EVP_MD_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
 /* Joins and checks one signature into it->der (and it->cert if wanted). */
 static int
-ca_finish_one(const struct ca_signing *how, const struct ca_pending *p,
-    const struct signer_job *job, struct ca_sign_item *it)
+ca_finish_one(const struct ca_signing *how, EVP_MD_CTX *tmpl,
+    const struct ca_pending *p, const struct signer_job *job,
+    struct ca_sign_item *it)
 {
 	const unsigned char *q;
 
-	if (!job->ok || !ca_verify_sig(how, p, job))
+	if (!job->ok || !ca_verify_sig(tmpl, p, job))
 		return 0;
 	if (!signed_encode(p->tbs, p->tbs_len, cert_sig_nid(how->md), job->sig,
 	    job->sig_len, &it->der, &it->der_len))
@@ -352,6 +369,7 @@ ca_sign_begin(struct ca *ca, const struct ca_signing *how,
 int
 ca_sign_end(struct ca *ca, struct ca_sign_flight *f)
 {
+	EVP_MD_CTX *tmpl;
 	int all = 1;
 
 	if (f == NULL)
@@ -360,9 +378,11 @@ ca_sign_end(struct ca *ca, struct ca_sign_flight *f)
 	/* A broken session leaves every job !ok: all intents get aborted. */
 	if (!f->session_ok)
 		log_error("issuance: the signer session failed");
+	tmpl = ca_verify_tmpl(&f->how);
 	for (size_t i = 0; i < f->n; i++)
-		all &= ca_finish_one(&f->how, &f->p[i], &f->jobs[i],
+		all &= ca_finish_one(&f->how, tmpl, &f->p[i], &f->jobs[i],
 		    &f->items[i]);
+	EVP_MD_CTX_free(tmpl);
 	if (!ca_record_issued(ca, &f->how, f->items, f->p, f->n))
 		all = 0;
 	ca_sign_flight_free(f);

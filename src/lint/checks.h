@@ -37,6 +37,8 @@ struct lint_ctx {
 	int		 pre_issuance;
 	X509		*issuer;
 	EVP_PKEY	*key;		/* key rules */
+	BIGNUM		*rsa_n;		/* its RSA parameters, read once */
+	BIGNUM		*rsa_e;
 	const struct lint_blocklist *blocklist;
 	X509_CRL	*crl;		/* CRL rules */
 	const struct lint_tbscrl *tbscrl;	/* its TBSCertList as encoded */
@@ -50,6 +52,16 @@ struct lint_ctx {
 
 #define LINT_CABF_CSBR	(1u << PROFILE_RULES_CSBR)
 #define LINT_CABF_SBR	(1u << PROFILE_RULES_SBR)
+
+/*
+ * Copies of the RSA modulus and exponent of c->key (from the context when
+ * read once, else from the key); 0 if the key is not RSA. Callers free.
+ */
+int lint_rsa_ctx(const struct lint_ctx *c, BIGNUM **n, BIGNUM **e);
+
+/* Reads c->key's RSA parameters into the context once (lint.c). */
+void lint_ctx_rsa_load(struct lint_ctx *c);
+void lint_ctx_rsa_clear(struct lint_ctx *c);
 
 /* Runs the rules whose kinds meet kinds on c (lint.c). */
 void lint_run(const struct lint_ctx *c, unsigned int kinds,

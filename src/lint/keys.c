@@ -38,6 +38,38 @@ lint_rsa_get(EVP_PKEY *key, BIGNUM **n, BIGNUM **e)
 	return 1;
 }
 
+int
+lint_rsa_ctx(const struct lint_ctx *c, BIGNUM **n, BIGNUM **e)
+{
+	if (c->rsa_n == NULL || c->rsa_e == NULL)
+		return lint_rsa_get(c->key, n, e);
+	*n = BN_dup(c->rsa_n);
+	*e = BN_dup(c->rsa_e);
+	if (*n == NULL || *e == NULL) {
+		BN_free(*n);
+		BN_free(*e);
+		*n = *e = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+void
+lint_ctx_rsa_load(struct lint_ctx *c)
+{
+	/* One provider round trip per key, not two per rule. */
+	if (!lint_rsa_get(c->key, &c->rsa_n, &c->rsa_e))
+		c->rsa_n = c->rsa_e = NULL;
+}
+
+void
+lint_ctx_rsa_clear(struct lint_ctx *c)
+{
+	BN_free(c->rsa_n);
+	BN_free(c->rsa_e);
+	c->rsa_n = c->rsa_e = NULL;
+}
+
 /* CP-7.1.3: subject keys are rsaEncryption. */
 LINT_CHECK(lint_check_key_type)
 {
@@ -52,7 +84,7 @@ LINT_CHECK(lint_check_rsa_exponent)
 {
 	BIGNUM *n, *e;
 
-	if (!lint_rsa_get(c->key, &n, &e))
+	if (!lint_rsa_ctx(c, &n, &e))
 		return;
 	if (!BN_is_odd(e))
 		lint_fail(rep, rule, "public exponent is even");
@@ -69,7 +101,7 @@ LINT_CHECK(lint_check_rsa_exponent_f4)
 {
 	BIGNUM *n, *e;
 
-	if (!lint_rsa_get(c->key, &n, &e))
+	if (!lint_rsa_ctx(c, &n, &e))
 		return;
 	if (BN_is_odd(e) && !BN_is_word(e, RSA_F4) && BN_num_bits(e) > 16 &&
 	    BN_num_bits(e) <= 256)
@@ -82,7 +114,7 @@ LINT_CHECK(lint_check_rsa_even)
 {
 	BIGNUM *n, *e;
 
-	if (!lint_rsa_get(c->key, &n, &e))
+	if (!lint_rsa_ctx(c, &n, &e))
 		return;
 	if (!BN_is_odd(n))
 		lint_fail(rep, rule, "modulus is even");
@@ -95,7 +127,7 @@ LINT_CHECK(lint_check_rsa_bytes)
 {
 	BIGNUM *n, *e;
 
-	if (!lint_rsa_get(c->key, &n, &e))
+	if (!lint_rsa_ctx(c, &n, &e))
 		return;
 	if (BN_num_bits(n) % 8 != 0)
 		lint_fail(rep, rule, "modulus of %d bits is not a multiple of 8",
@@ -129,7 +161,7 @@ LINT_CHECK(lint_check_rsa_small_factor)
 	BIGNUM *n, *e;
 	unsigned long f;
 
-	if (!lint_rsa_get(c->key, &n, &e))
+	if (!lint_rsa_ctx(c, &n, &e))
 		return;
 	if (lint_rsa_small_factor(n, &f))
 		lint_fail(rep, rule, "modulus is divisible by %lu", f);
@@ -174,7 +206,7 @@ LINT_CHECK(lint_check_rsa_roca)
 {
 	BIGNUM *n, *e;
 
-	if (!lint_rsa_get(c->key, &n, &e))
+	if (!lint_rsa_ctx(c, &n, &e))
 		return;
 	if (lint_rsa_roca(n))
 		lint_fail(rep, rule, "modulus has the ROCA fingerprint "
@@ -298,7 +330,7 @@ LINT_CHECK(lint_check_rsa_fermat)
 {
 	BIGNUM *n, *e, *p = NULL;
 
-	if (!lint_rsa_get(c->key, &n, &e))
+	if (!lint_rsa_ctx(c, &n, &e))
 		return;
 	if (lint_rsa_fermat(n, LINT_FERMAT_ROUNDS, &p))
 		lint_fail(rep, rule, "modulus factored by Fermat's method in "

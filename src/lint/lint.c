@@ -98,9 +98,11 @@ lint_cert(const struct lint_input *in, struct lint_report *rep)
 	c.blocklist = in->blocklist != NULL ? in->blocklist :
 	    lint_blocklist_default();
 	c.key = in->key != NULL ? in->key : X509_get0_pubkey(in->cert);
+	lint_ctx_rsa_load(&c);
 	/* Key rules see the certificate's public key as they see a CSR's. */
 	lint_run(&c, c.kind | (c.key != NULL && !in->key_checked ?
 	    LINT_KIND_KEY : 0), rep);
+	lint_ctx_rsa_clear(&c);
 	return 1;
 }
 
@@ -113,7 +115,9 @@ lint_key(EVP_PKEY *key, const struct profile *p, struct lint_report *rep)
 	c.profile = p;
 	c.now = time(NULL);
 	c.blocklist = lint_blocklist_default();
+	lint_ctx_rsa_load(&c);
 	lint_run(&c, LINT_KIND_KEY, rep);
+	lint_ctx_rsa_clear(&c);
 	return 1;
 }
 
