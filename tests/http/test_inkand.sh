@@ -213,8 +213,13 @@ RC=0
 ok "start-up errors: bad --listen (exit 2), missing store (exit 1)"
 
 start_inkand
-grep -q "serving .* on http://127.0.0.1:$PORT" "$TMP/inkand.err" ||
-    fail "no start-up line naming the address"
+# The listener answers before the start-up line is written; allow it 5 s.
+_t=0
+until grep -q "serving .* on http://127.0.0.1:$PORT" "$TMP/inkand.err"; do
+	[ $_t -lt 50 ] || fail "no start-up line naming the address"
+	sleep 0.1
+	_t=$((_t + 1))
+done
 [ "$(cat "$TMP/inkand.pid")" = "$PID" ] || fail "PID file is not $PID"
 ok "inkand serves on 127.0.0.1:$PORT, logged, PID file written"
 
