@@ -2,7 +2,9 @@
 # The main job: installs what is needed, builds, creates a demo CA
 # hierarchy in ./demo (SQLite store), issues one certificate of every
 # policy, publishes the CP, CRLs and OCSP responses, then serves the
-# repository, CRLs and OCSP on 127.0.0.1:8080 until Ctrl-C.
+# repository, CRLs and OCSP on 127.0.0.1:8080, and the LDAP directory named
+# in the certificates' CRL distribution points (slapd on 127.0.0.1:3890,
+# filled by inkand), until Ctrl-C.
 # Run it again to serve the same demo CA; remove ./demo to start anew.
 set -eu
 cd "$(dirname "$0")/.."
@@ -11,15 +13,19 @@ BUILD_DIR=build ./scripts/build.sh
 
 demo=${DEMO_DIR:-demo}
 listen=${DEMO_LISTEN:-127.0.0.1:8080}
+# As ldap_url in etc/inkan.conf.example: the URL in the certificates.
+ldap_port=3890
 inkan=./build/inkan
 inkand=./build/inkand
 ca=$demo/ca
 sub=$demo/subscribers
 
 mkdir -p "$demo"
+demo_abs=$(cd "$demo" && pwd)
 umask 077
 # Demo only: a real CA keeps its passphrase with its key custodians.
 [ -f "$demo/passphrase" ] || openssl rand -base64 24 > "$demo/passphrase"
+[ -f "$demo/ldap.pw" ] || openssl rand -base64 24 > "$demo/ldap.pw"
 umask 022
 export INKAN_PASSPHRASE_FILE="$demo/passphrase"
 
@@ -29,7 +35,12 @@ csr() {	# csr NAME BITS: a subscriber key pair and request, made by openssl
 }
 
 create() {
-	$inkan --dir "$ca" init --config etc/inkan.conf.example \
+	# The example configuration, publishing to the demo's directory.
+	sed "/^\[ca\]/a\\
+ldap_bind_dn = cn=inkan,c=JP\\
+ldap_bind_password_file = $demo_abs/ldap.pw" etc/inkan.conf.example \
+	    > "$demo/inkan.conf"
+	$inkan --dir "$ca" init --config "$demo/inkan.conf" \
 		--key-blocklist src/lint/blocklist.sha256
 	mkdir -p "$sub"
 	csr client 2048
@@ -64,7 +75,43 @@ create() {
 	$inkan --dir "$ca" publish "$demo/cps.txt"
 }
 
+# slapd holding c=JP, as the directory of the CRL DPs' LDAP URLs; inkand
+# publishes the CA certificates and CRLs to it at start and on every CRL.
+slapd_pid=
+start_slapd() {
+	mkdir -p "$demo/ldap/db"
+	cat > "$demo/ldap/slapd.conf" <<CONF
+include /etc/ldap/schema/core.schema
+pidfile $demo_abs/ldap/slapd.pid
+modulepath /usr/lib/ldap
+moduleload back_mdb
+database mdb
+suffix "c=JP"
+rootdn "cn=inkan,c=JP"
+rootpw $(/usr/sbin/slappasswd -s "$(head -n 1 "$demo/ldap.pw")")
+directory $demo_abs/ldap/db
+maxsize 1073741824
+CONF
+	/usr/sbin/slapd -d 0 -f "$demo/ldap/slapd.conf" \
+	    -h "ldap://127.0.0.1:$ldap_port/" > "$demo/ldap/slapd.log" 2>&1 &
+	slapd_pid=$!
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		ldapsearch -x -H "ldap://127.0.0.1:$ldap_port" -b '' -s base \
+		    > /dev/null 2>&1 && return 0
+		kill -0 "$slapd_pid" 2>/dev/null || break
+		sleep 0.5
+	done
+	echo "demo: slapd did not start (see $demo/ldap/slapd.log);" \
+	    "serving without LDAP" >&2
+	kill "$slapd_pid" 2>/dev/null || :
+	slapd_pid=
+}
+
 [ -e "$ca/inkan.db" ] || create
+start_slapd
+trap '[ -z "$slapd_pid" ] || kill "$slapd_pid" 2>/dev/null || :' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 base=http://$listen
 echo
@@ -75,7 +122,9 @@ echo "demo: CA-generated key      $sub/generated.p12 (PIN in $sub/generated.pin)
 echo "demo: repository            $base/repository/"
 echo "demo: OCSP                  $base/ocsp/pubca1 (POST or GET)"
 echo "demo: metrics, health       $base/metrics  $base/healthz"
+[ -z "$slapd_pid" ] ||
+echo "demo: LDAP directory        ldap://127.0.0.1:$ldap_port (c=JP; CRLs, CA certificates)"
 echo "demo: try  openssl ocsp -issuer $ca/repository/certs/pubca1.rootca2.pem \\"
 echo "             -cert $sub/client.pem -url $base/ocsp/pubca1 -resp_text"
 echo "demo: serving until Ctrl-C"
-exec $inkand --dir "$ca" --listen "$listen" --foreground
+$inkand --dir "$ca" --listen "$listen" --foreground

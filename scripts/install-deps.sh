@@ -9,6 +9,7 @@ libssl-dev openssl
 libsqlite3-dev sqlite3
 libinih-dev
 libmicrohttpd-dev
+libldap-dev slapd ldap-utils
 libcmocka-dev
 gnutls-bin libnss3-tools
 curl nginx
@@ -43,6 +44,7 @@ fi
 status=0
 $SUDO apt-get update -q &&
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
+    -o DPkg::Lock::Timeout=600 \
     --no-install-recommends $missing || status=$?
 [ -z "$guard" ] || $SUDO rm -f "$guard"
 exit $status

@@ -37,6 +37,8 @@ int cmd_ocsp(const struct cmd_global *g, int argc, char **argv);
 void cmd_ocsp_help(void);
 int cmd_publish(const struct cmd_global *g, int argc, char **argv);
 void cmd_publish_help(void);
+int cmd_ldap(const struct cmd_global *g, int argc, char **argv);
+void cmd_ldap_help(void);
 int cmd_lint(const struct cmd_global *g, int argc, char **argv);
 void cmd_lint_help(void);
 

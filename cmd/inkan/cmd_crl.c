@@ -4,6 +4,7 @@
 
 #include "ca/crl.h"
 #include "cmd.h"
+#include "publish/ldap.h"
 #include "util/log.h"
 
 void
@@ -14,7 +15,8 @@ cmd_crl_help(void)
 	    "(tables 7.2-1/7.2-2: v2, nextUpdate = thisUpdate + 96 h, CRL Number\n"
 	    "and AKI), stores it and publishes it at its CRL distribution\n"
 	    "point under DIR/repository/. inkand also does this at least\n"
-	    "every 24 hours and after every revocation.\n");
+	    "every 24 hours and after every revocation. With LDAP publication\n"
+	    "configured, the CRLs also go to the directory.\n");
 }
 
 int
@@ -48,6 +50,9 @@ cmd_crl(const struct cmd_global *g, int argc, char **argv)
 	}
 	ok = issuer != NULL ? ca_crl_issue(ca, issuer, time(NULL), NULL) :
 	    ca_crl_issue_all(ca, time(NULL));
+	if (ok && ldap_publish_enabled(ca->conf) && !ldap_publish(ca, issuer))
+		log_warn("crl: not yet in the LDAP directory; inkand or "
+		    "'inkan ldap' will publish it");
 	ca_close(ca);
 	return ok ? CMD_OK : CMD_FAIL;
 }

@@ -25,6 +25,8 @@ static const struct cmd commands[] = {
 	    cmd_ocsp_help },
 	{ "publish", "publish a document (CP, CPS) in the repository",
 	    cmd_publish, cmd_publish_help },
+	{ "ldap", "publish CA certificates and CRLs to the LDAP directory",
+	    cmd_ldap, cmd_ldap_help },
 	{ "list", "list the certificates in the store", cmd_list,
 	    cmd_list_help },
 	{ "inspect", "print a certificate", cmd_inspect, cmd_inspect_help },

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "conf/conf.h"
+#include "publish/ldap.h"
 #include "util/log.h"
 
 /* What the command line asks for (main.c). */
@@ -54,6 +55,7 @@ struct inkand_state {
 	struct inkand_crl crl[CONF_ROOTS_MAX + CONF_ISSUING_MAX];
 	size_t		 ncrl;
 	time_t		 renew_checked;	/* worker only */
+	struct ldap_publish_state ldap;	/* worker only */
 };
 
 /* Runs the daemon until SIGTERM or SIGINT; returns the exit status. */

@@ -206,6 +206,8 @@ inkand_tick(struct inkand_state *st, time_t now)
 	} else if (n > 0)
 		log_info("crl: %d CRL%s issued on schedule", n, n == 1 ? "" :
 		    "s");
+	/* The LDAP copy follows each new CRL; a failure waits a minute. */
+	ldap_publish_tick(st->ca, &st->ldap, now);
 	inkand_crl_scan(st, now);
 }
 

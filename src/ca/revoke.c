@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "ca/crl.h"
+#include "publish/ldap.h"
 #include "ocsp/presign.h"
 #include "util/log.h"
 #include "x509/profile.h"
@@ -235,7 +236,11 @@ ca_revoke(struct ca *ca, const struct revoke_request *req, time_t now)
 	if (!ca_crl_issue(ca, c->issuer, now, NULL)) {
 		log_error("revoke: CRL not yet issued; the daemon will retry");
 		ok = 0;
-	}
+	} else if (ldap_publish_enabled(ca->conf) &&
+	    !ldap_publish(ca, c->issuer))
+		/* The directory is a copy; inkand publishes it again. */
+		log_warn("revoke: CRL not yet in the LDAP directory; inkand "
+		    "will retry");
  out:
 	store_cert_free(c);
 	return ok;

@@ -123,6 +123,12 @@ conf_key_ca(struct conf *c, const char *key, const char *value)
 		return conf_set_str(&c->ldap_url, value);
 	if (strcmp(key, "cps_url") == 0)
 		return conf_set_str(&c->cps_url, value);
+	if (strcmp(key, "ldap_publish_url") == 0)
+		return conf_set_str(&c->ldap_publish_url, value);
+	if (strcmp(key, "ldap_bind_dn") == 0)
+		return conf_set_str(&c->ldap_bind_dn, value);
+	if (strcmp(key, "ldap_bind_password_file") == 0)
+		return conf_set_str(&c->ldap_bind_password_file, value);
 	return -1;
 }
 
@@ -409,6 +415,8 @@ conf_free(struct conf *c)
 		free(p->name); free(p->oid); free(p->sha1_oid); free(p->issuer);
 	}
 	free(c->path); free(c->base_url); free(c->ldap_url); free(c->cps_url);
+	free(c->ldap_publish_url); free(c->ldap_bind_dn);
+	free(c->ldap_bind_password_file);
 	free(c);
 }
 

@@ -71,6 +71,10 @@ struct conf {
 	char		*path;
 	char		*base_url;
 	char		*ldap_url;
+	/* LDAP publication (src/publish/ldap.c); off while ldap_bind_dn is NULL. */
+	char		*ldap_publish_url;	/* NULL: ldap_url */
+	char		*ldap_bind_dn;
+	char		*ldap_bind_password_file;
 	char		*cps_url;
 	int		 ocsp_validity_months;
 	struct conf_root roots[CONF_ROOTS_MAX];

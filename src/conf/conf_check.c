@@ -324,6 +324,19 @@ conf_check(struct conf *c)
 	ok &= conf_check_url(c, "ca", "cps_url", c->cps_url, 1);
 	if (c->ldap_url != NULL && strncmp(c->ldap_url, "ldap://", 7) != 0)
 		ok &= conf_bad(c, "ca", "ldap_url", "must be an ldap:// URL");
+	if (c->ldap_publish_url != NULL &&
+	    strncmp(c->ldap_publish_url, "ldap://", 7) != 0 &&
+	    strncmp(c->ldap_publish_url, "ldaps://", 8) != 0 &&
+	    strncmp(c->ldap_publish_url, "ldapi://", 8) != 0)
+		ok &= conf_bad(c, "ca", "ldap_publish_url", "must be an "
+		    "ldap://, ldaps:// or ldapi:// URL");
+	if (c->ldap_bind_dn != NULL && c->ldap_bind_password_file == NULL)
+		ok &= conf_bad(c, "ca", "ldap_bind_password_file", "is required "
+		    "with ldap_bind_dn");
+	if (c->ldap_bind_dn != NULL && c->ldap_publish_url == NULL &&
+	    c->ldap_url == NULL)
+		ok &= conf_bad(c, "ca", "ldap_publish_url", "is required with "
+		    "ldap_bind_dn when ldap_url is not set");
 	if (c->nroots == 0)
 		ok &= conf_bad(c, "root:NAME", "section", "at least one root "
 		    "CA is required");

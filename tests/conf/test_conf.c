@@ -437,6 +437,20 @@ test_url_scheme(void **state)
 	    "[issuing:pubca2] ocsp_url: not a valid URL", NULL);
 	refused_edit("[ca]", "ldap_url = ldap://", "ldap_url = http://",
 	    "[ca] ldap_url: must be an ldap:// URL", NULL);
+	/* LDAP publication: a bind DN needs its password; where to write. */
+	refused_edit("[ca]", "ldap_url = ldap://127.0.0.1:3890",
+	    "ldap_url = ldap://127.0.0.1:3890\nldap_bind_dn = cn=inkan,c=JP",
+	    "[ca] ldap_bind_password_file: is required with ldap_bind_dn",
+	    NULL);
+	refused_edit("[ca]", "ldap_url = ldap://127.0.0.1:3890",
+	    "ldap_url = ldap://127.0.0.1:3890\n"
+	    "ldap_publish_url = http://127.0.0.1:3890",
+	    "[ca] ldap_publish_url: must be an ldap://, ldaps:// or ldapi:// URL",
+	    NULL);
+	accepted_edit("[ca]", "ldap_url = ldap://127.0.0.1:3890",
+	    "ldap_url = ldap://127.0.0.1:3890\n"
+	    "ldap_publish_url = ldapi:///\nldap_bind_dn = cn=inkan,c=JP\n"
+	    "ldap_bind_password_file = ldap.pw");
 	accepted_edit("[issuing:pubca1]", "crl_url = ${base_url}",
 	    "crl_url = https://127.0.0.1");
 }
