@@ -298,10 +298,15 @@ signer_child_setup(int fd)
 {
 	struct rlimit rl = { 0, 0 };
 
-	/* The parent owns the terminal and decides when to stop us. */
+	/*
+	 * The parent owns the terminal and decides when to stop us: a
+	 * SIGTERM to the whole group (Ctrl-C's cousin, systemd's stop) must
+	 * not kill the signer under a daemon that is still draining; we exit
+	 * when the parent closes the socket, and SIGKILL still works.
+	 */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGTERM, SIG_DFL);
+	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_DFL);
 	if (!signer_child_descriptors(fd))
 		return 0;
