@@ -225,7 +225,8 @@ ca_revoke(struct ca *ca, const struct revoke_request *req, time_t now)
 	c->invalidity_at = req->invalidity;
 	/* The change is recorded; make it visible at once (CP-4.9.7). */
 	ok = 1;
-	if (strcmp(c->profile, "root") != 0 && strcmp(c->profile, "ca") != 0 &&
+	/* CA certificates too: their roots answer for them. */
+	if (strcmp(c->profile, "root") != 0 &&
 	    strcmp(c->profile, "ocsp") != 0 && !revoke_ocsp_current(ca, c) &&
 	    ocsp_presign_certs(ca, c->issuer, &c, 1, now) < 0 &&
 	    !revoke_ocsp_current(ca, c)) {

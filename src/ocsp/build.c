@@ -194,9 +194,12 @@ ocsp_response_assemble(const unsigned char *tbs, size_t tbs_len,
 		goto out;
 	br->sig->flags &= ~(ASN1_STRING_FLAG_BITS_LEFT | 0x07);
 	br->sig->flags |= ASN1_STRING_FLAG_BITS_LEFT;
-	/* RFC 6960 §4.2.2.2: the delegated responder's certificate rides along. */
-	if ((br->certs = sk_X509_new_null()) == NULL ||
-	    !sk_X509_push(br->certs, responder) || !X509_up_ref(responder)) {
+	/*
+	 * RFC 6960 §4.2.2.2: the delegated responder's certificate rides
+	 * along; a CA answering for itself (responder NULL) needs none.
+	 */
+	if (responder != NULL && ((br->certs = sk_X509_new_null()) == NULL ||
+	    !sk_X509_push(br->certs, responder) || !X509_up_ref(responder))) {
 		if (br->certs != NULL)
 			(void)sk_X509_pop(br->certs);
 		goto out;

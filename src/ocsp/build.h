@@ -37,9 +37,10 @@ int ocsp_tbs_build(X509 *responder, time_t produced_at,
     const ASN1_OCTET_STRING *nonce, unsigned char **tbs, size_t *tbs_len);
 
 /*
- * Joins ResponseData, the signature and the responder certificate into
- * an OCSPResponse (successful) and returns its DER (OPENSSL_malloc'd),
- * after parsing it back with OpenSSL. Returns 1 on success.
+ * Joins ResponseData, the signature and the responder certificate (NULL:
+ * none, for a CA that signs its own answers) into an OCSPResponse
+ * (successful) and returns its DER (OPENSSL_malloc'd), after parsing it
+ * back with OpenSSL. Returns 1 on success.
  */
 int ocsp_response_assemble(const unsigned char *tbs, size_t tbs_len,
     enum signer_md md, const unsigned char *sig, size_t sig_len,

@@ -19,6 +19,7 @@ struct presign_ctx {
 	X509		*cacert;	/* issuer name and key for CertIDs */
 	X509		*rcert;		/* the delegated responder's */
 	char		*rkey;		/* its signer key name */
+	int		 self;		/* a root: it signs its own answers */
 	time_t		 now;
 	time_t		 next_update;
 };
@@ -53,6 +54,18 @@ presign_ctx_load(struct ca *ca, const char *issuer, time_t now,
 	p->issuer = issuer;
 	p->now = now;
 	ocsp_responder_name(issuer, p->responder, sizeof(p->responder));
+	/*
+	 * A root answers for the CA certificates it signed with its own key
+	 * (RFC 6960 §4.2.2.2, "the CA who issued the certificate"), so that
+	 * relying parties checking the whole chain (nginx ssl_ocsp on) get
+	 * an answer for the cross-certificates too.
+	 */
+	for (size_t i = 0; i < ca->conf->nroots; i++)
+		if (strcmp(ca->conf->roots[i].name, issuer) == 0) {
+			p->self = 1;
+			snprintf(p->responder, sizeof(p->responder), "%s",
+			    issuer);
+		}
 	if (!store_ca_get(ca->store, p->responder, &rec) || rec == NULL) {
 		log_error("ocsp: %s has no OCSP responder (%s)", issuer,
 		    p->responder);
@@ -186,8 +199,8 @@ presign_store(const struct presign_ctx *p, struct store_cert *const *certs,
 		if (!jobs[i].ok)
 			continue;
 		if (!ocsp_response_assemble(jobs[i].tbs, jobs[i].tbs_len,
-		    SIGNER_MD_SHA256, jobs[i].sig, jobs[i].sig_len, p->rcert,
-		    &der, &der_len))
+		    SIGNER_MD_SHA256, jobs[i].sig, jobs[i].sig_len,
+		    p->self ? NULL : p->rcert, &der, &der_len))
 			continue;
 		if (!presign_lint(p->cacert, der, der_len, p->now)) {
 			OPENSSL_free(der);
@@ -260,6 +273,9 @@ presign_collect(const struct store_cert *c, void *arg)
 
 	if (b->n == b->cap)
 		return 0;	/* full: the caller signs and walks again */
+	/* A root's own certificate: trust anchors have no status to ask. */
+	if (strcmp(c->profile, "root") == 0)
+		return 1;
 	if ((copy = calloc(1, sizeof(*copy))) == NULL)
 		return 0;
 	*copy = *c;
@@ -370,8 +386,10 @@ ocsp_presign_pending(struct ca *ca, time_t now)
 	struct presign_batch b = { slots, 0, PRESIGN_BATCH };
 	long total = 0, done;
 
-	for (size_t i = 0; i < ca->conf->nissuing; i++) {
-		const char *issuer = ca->conf->issuing[i].name;
+	for (size_t i = 0; i < ca->conf->nroots + ca->conf->nissuing; i++) {
+		const char *issuer = i < ca->conf->nroots ?
+		    ca->conf->roots[i].name :
+		    ca->conf->issuing[i - ca->conf->nroots].name;
 
 		if ((done = presign_missing(ca, issuer, now, &b)) < 0 ||
 		    (total += done, done = presign_refresh(ca, issuer, now,
@@ -401,7 +419,7 @@ ocsp_sign_now(struct ca *ca, const char *issuer,
 	    SIGNER_MD_SHA256, tbs, tbs_len, &sig, &sig_len))
 		goto out;
 	ok = ocsp_response_assemble(tbs, tbs_len, SIGNER_MD_SHA256, sig,
-	    sig_len, p.rcert, der, der_len) &&
+	    sig_len, p.self ? NULL : p.rcert, der, der_len) &&
 	    presign_lint(p.cacert, *der, *der_len, now);
 	if (!ok) {
 		OPENSSL_free(*der);

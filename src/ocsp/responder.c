@@ -76,7 +76,7 @@ struct ocsp_job {
 struct ocsp_responder {
 	pthread_rwlock_t lock;		/* guards table */
 	struct ocsp_table table;
-	struct ocsp_issuer issuers[CONF_ISSUING_MAX];
+	struct ocsp_issuer issuers[CONF_ROOTS_MAX + CONF_ISSUING_MAX];
 	size_t		 nissuers;
 	int64_t		 last_produced;	/* newest produced_at loaded */
 	struct ocsp_responder_opts opts;
@@ -323,13 +323,15 @@ ocsp_responder_setup(struct ocsp_responder *r, struct ca *ca)
 		    &r->error_len[code]))
 			return 0;
 	}
-	for (size_t i = 0; i < ca->conf->nissuing; i++) {
+	/* Roots answer for their CA certificates, issuing CAs for theirs. */
+	for (size_t i = 0; i < ca->conf->nroots + ca->conf->nissuing; i++) {
 		struct ocsp_issuer *is = &r->issuers[r->nissuers];
 
-		snprintf(is->name, sizeof(is->name), "%s",
-		    ca->conf->issuing[i].name);
+		snprintf(is->name, sizeof(is->name), "%s", i < ca->conf->nroots ?
+		    ca->conf->roots[i].name :
+		    ca->conf->issuing[i - ca->conf->nroots].name);
 		if ((cacert = ca_cert_pick(ca, is->name, NID_undef)) == NULL) {
-			log_error("ocsp: issuing CA %s has no certificate",
+			log_error("ocsp: CA %s has no certificate",
 			    is->name);
 			return 0;
 		}

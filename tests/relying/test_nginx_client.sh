@@ -12,16 +12,14 @@
 # certificate comes from a throwaway OpenSSL CA made here (inkan issues no
 # TLS server certificates):
 #
-# - OCSP server: `ssl_ocsp leaf` + `ssl_ocsp_responder` = inkand. nginx
-#   asks by GET for every handshake (ssl_ocsp_cache is off by default, so
-#   no answer is reused). curl with the good certificate gets 200; after
-#   `inkan revoke` the revoked and the suspended (certificateHold)
-#   certificates are refused at once (within 2 s), the good one still
-#   passes. `ssl_ocsp on` would also ask about the cross-certificate,
-#   which RootCA2 (no OCSP service; its status is on the root CRL, table
-#   7.2-1) does not have: inkand answers such a CertID `unauthorized` and
-#   nginx refuses every client; a check below shows it, so the choice of
-#   `leaf` is deliberate.
+# - OCSP server: `ssl_ocsp on` + `ssl_ocsp_responder` = inkand: nginx
+#   asks by GET about every certificate of the chain, the client's (PUB
+#   CA1 answers through its delegated responder) and PUB CA1's RootCA2
+#   cross-certificate (RootCA2 answers for its CA certificates itself),
+#   for every handshake (ssl_ocsp_cache is off by default, so no answer
+#   is reused). curl with the good certificate gets 200; after `inkan
+#   revoke` the revoked and the suspended (certificateHold) certificates
+#   are refused at once (within 2 s), the good one still passes.
 # - CRL server: `ssl_crl` = PUB CA1's CRL + RootCA2's CRL (nginx checks
 #   the CRL of every certificate of the chain), fetched from inkand at the
 #   certificates' distribution points. Good and to-be-revoked both 200;
@@ -245,23 +243,20 @@ error_log_says() {
 	tail -n +"$((MARK + 1))" "$NG/logs/error.log" | grep -q "$1"
 }
 
-# --- ssl_ocsp on: why it cannot be used with this hierarchy -----------------------------
+# --- ssl_ocsp on: the whole chain is asked about ------------------------------------------
 
 nginx_start on
 mark_log
-expect_client "ssl_ocsp on" "$P_OCSP" good refused
-error_log_says 'OCSP response not successful (6: unauthorized)' ||
-    fail "ssl_ocsp on: refused for another reason: $(tail -n 3 "$NG/logs/error.log")"
-expect_client "ssl_crl (before any revocation)" "$P_CRL" good 200
-expect_client "ssl_crl (before any revocation)" "$P_CRL" rev 200
-nginx_stop
-ok "ssl_ocsp on asks about the cross-certificate too: inkand answers unauthorized (RootCA2 has no OCSP service), nginx refuses: ssl_ocsp leaf it is"
+expect_client "OCSP, before" "$P_OCSP" good 200
+CROSS_SERIAL=$(openssl x509 -in "$CA/repository/certs/pubca1.rootca2.pem" \
+    -noout -serial | sed 's/.*=//')
+grep -q '"method":"GET","issuer":"rootca2","serial":"'"$CROSS_SERIAL"'","status":"good"' \
+    "$CA/log/ocsp-access.log" ||
+    fail "ssl_ocsp on: nginx did not ask inkand about the RootCA2 cross-certificate"
+ok "ssl_ocsp on: nginx asks inkand about the client certificate and the RootCA2 cross-certificate (answered by RootCA2 itself) and lets the good client in"
 
 # --- OCSP: revoked at once ----------------------------------------------------------------
 
-nginx_start leaf
-mark_log
-expect_client "OCSP, before" "$P_OCSP" good 200
 expect_client "OCSP, before" "$P_OCSP" rev 200
 expect_client "OCSP, before" "$P_OCSP" hold 200
 expect_client "CRL, before" "$P_CRL" good 200

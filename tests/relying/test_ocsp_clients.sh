@@ -388,6 +388,33 @@ while ! grep -q 'Reason: cessationOfOperation' "$TMP/ossl.out"; do
 done
 ok "certificateHold then cessationOfOperation: OCSP reason follows (CP-4.9.13)"
 
+# --- CA certificates: the roots answer for them themselves -------------------------------
+# RFC 6960 §4.2.2.2 (a response signed by the CA that issued the
+# certificate): relying parties that check every certificate of the chain
+# (nginx ssl_ocsp on, tests/relying/test_nginx_client.sh) get an answer for
+# the cross-certificates too. Last in the script: it revokes PUB CA2's
+# RootCA3 cross-certificate.
+CERTS=$CA/repository/certs
+expect_ossl "PUB CA1 under RootCA2" good -issuer "$CERTS/rootca2.pem" \
+    -cert "$CERTS/pubca1.rootca2.pem" -url "$U/ocsp/rootca2" -no_nonce \
+    -resp_text
+grep -q 'Responder Id: ' "$TMP/ossl.out" && ! grep -q '^Certificate:' \
+    "$TMP/ossl.out" || { show_ossl; fail "a root's answer carries a certificate or no responderID"; }
+expect_ossl "PUB CA1 under RootCA1 (sha1 root), SHA-256 CertID" good \
+    -issuer "$CERTS/rootca1.pem" -sha256 -cert "$CERTS/pubca1.rootca1.pem" \
+    -url "$U/ocsp/rootca1" -no_nonce
+S_x=$(serial_of "$CERTS/pubca2.rootca3.pem")
+inkan_revoke "$S_x" cACompromise --issuer rootca3
+wait_ossl "cross-certificate revoked" revoked 2000 -issuer "$CERTS/rootca3.pem" \
+    -cert "$CERTS/pubca2.rootca3.pem" -url "$U/ocsp/rootca3" -no_nonce \
+    -resp_text
+grep -q 'Reason: cACompromise' "$TMP/ossl.out" ||
+    { show_ossl; fail "revoked cross-certificate: no reason cACompromise"; }
+expect_ossl "PUB CA2 under RootCA2, after RootCA3's revocation" good \
+    -issuer "$CERTS/rootca2.pem" -cert "$CERTS/pubca2.rootca2.pem" \
+    -url "$U/ocsp/rootca2" -no_nonce
+ok "roots answer for their CA certificates (signed by the root itself, no certs): good; a revoked cross-certificate is revoked (cACompromise) after ${WAITED} ms, the other root's stays good"
+
 inkand_alive "after the default-mode checks"
 inkand_stop
 ok "inkand stopped by SIGTERM: exit 0, no sanitizer report"
