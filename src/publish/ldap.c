@@ -49,21 +49,21 @@ ldap_password(const struct ca *ca)
 	const char *file = ca->conf->ldap_bind_password_file;
 	char *path, *pw = NULL;
 	unsigned char *buf;
-	size_t len;
+	size_t len, first;
 
 	path = file[0] == '/' ? strdup(file) : file_join(ca->dir, file);
 	if (path == NULL)
 		return NULL;
 	if ((buf = file_read(path, LDAP_PASSWORD_MAX, &len)) == NULL)
 		goto out;
-	len = strcspn((char *)buf, "\r\n") < len ?
-	    strcspn((char *)buf, "\r\n") : len;
-	if (len == 0 || memchr(buf, '\0', len) != NULL)
+	/* file_read ends the data with a NUL: the first line, or less. */
+	first = strcspn((char *)buf, "\r\n");
+	if (first == 0 || first > len)
 		log_error("%s: ldap_bind_password_file: no password on its "
 		    "first line", path);
-	else if ((pw = malloc(len + 1)) != NULL) {
-		memcpy(pw, buf, len);
-		pw[len] = '\0';
+	else if ((pw = malloc(first + 1)) != NULL) {
+		memcpy(pw, buf, first);
+		pw[first] = '\0';
 	}
 	explicit_bzero(buf, len);
 	free(buf);
