@@ -1841,4 +1841,8 @@ static const struct store_ops sqlite_ops = {
 	.ocsp_each_since = sqlite_ocsp_each_since,
 	.ocsp_each_due = sqlite_ocsp_each_due,
 	.counter_next = sqlite_counter_next,
+	.counter_advance = store_sqlite_counter_advance,
+	.backup = store_sqlite_backup,
+	.check = store_sqlite_check,
+	.last_event = store_sqlite_last_event,
 };
