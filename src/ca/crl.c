@@ -763,10 +763,12 @@ ca_crl_issue(struct ca *ca, const char *issuer, time_t now, int64_t *number)
 {
 	const struct conf_issuing *ic = conf_issuing_get(ca->conf, issuer);
 	struct crl_ctx c;
+	char what[96];
 	int ok = 0;
 
+	snprintf(what, sizeof(what), "crl %s", issuer);
 	if (!crl_ctx_load(ca, issuer, now, &c) ||
-	    !ca_clock_ok(ca, "crl", c.cacert))
+	    !ca_clock_ok(ca, what, c.cacert))
 		goto out;
 	c.shards = ic != NULL && ic->crl_shards > 1 ? ic->crl_shards : 1;
 	ok = 1;
