@@ -231,3 +231,16 @@ ok "a store with damaged pages (manifest re-hashed to match) is refused by its i
 
 inkan_refuses "restore of no backup" 1 "no readable manifest" \
     --dir "$TMP/target-none" restore "$TMP/nonexistent"
+
+# A manifest (re-hashed to match) naming a path outside the backup: the
+# restore must not follow it out of NEWDIR.
+bad_copy escape
+awk '$1 == "file" && $5 == "inkan.conf" { $5 = "../escape.conf" } $1 != "manifest-sha256"' \
+    "$TMP/bk/MANIFEST" > "$TMP/m"
+printf 'manifest-sha256 %s\n' "$(sha256sum "$TMP/m" | awk '{ print $1 }')" >> "$TMP/m"
+mv "$TMP/m" "$TMP/escape/MANIFEST"
+cp "$TMP/bk/inkan.conf" "$TMP/escape.conf"
+inkan_refuses "restore a manifest naming ../" 1 "malformed line" \
+    --dir "$TMP/target-escape/inner" restore "$TMP/escape"
+[ ! -e "$TMP/target-escape" ] || fail "restore of an escaping manifest wrote something"
+ok "a manifest naming a path outside the backup (../) is refused"
