@@ -24,14 +24,14 @@
 #     number never reused for another CRL;
 #   - the store passes PRAGMA integrity_check (also every 25 iterations);
 #   - `inkan audit verify`, where this inkan has it, accepts the audit log.
-# INKAN_CRASH_ITER (default 220) and INKAN_CRASH_SECONDS (default 140)
+# INKAN_CRASH_ITER (default 210) and INKAN_CRASH_SECONDS (default 140)
 # bound the loop.
 
 . "$(dirname "$0")/../relying/lib.sh"
 rp_setup
 need sqlite3 sha256sum od
 
-ITER=${INKAN_CRASH_ITER:-220}
+ITER=${INKAN_CRASH_ITER:-210}
 LIMIT=${INKAN_CRASH_SECONDS:-140}
 CA=$TMP/ca
 DB=$CA/inkan.db
