@@ -14,6 +14,7 @@ libcmocka-dev
 gnutls-bin libnss3-tools
 curl nginx
 wrk time
+faketime util-linux
 "
 
 missing=""

@@ -41,6 +41,10 @@ int cmd_ldap(const struct cmd_global *g, int argc, char **argv);
 void cmd_ldap_help(void);
 int cmd_lint(const struct cmd_global *g, int argc, char **argv);
 void cmd_lint_help(void);
+int cmd_backup(const struct cmd_global *g, int argc, char **argv);
+void cmd_backup_help(void);
+int cmd_restore(const struct cmd_global *g, int argc, char **argv);
+void cmd_restore_help(void);
 
 /* Opens the CA of g (with the signer unless no_signer). NULL if it fails. */
 struct ca *cmd_open_ca(const struct cmd_global *g, int no_signer);

@@ -100,10 +100,16 @@ cmd_ocsp(const struct cmd_global *g, int argc, char **argv)
 	if ((ca = cmd_open_ca(g, strcmp(verb, "export") == 0)) == NULL)
 		return CMD_FAIL;
 	if (strcmp(verb, "refresh") == 0) {
-		if ((n = ocsp_presign_pending(ca, time(NULL))) >= 0) {
-			log_info("ocsp: %ld responses signed", n);
-			ok = 1;
-		}
+		/*
+		 * inkand's worker may store newer answers for the same
+		 * certificates meanwhile; the store then refuses ours and the
+		 * batch rolls back. Walking again finds those done.
+		 */
+		for (int tries = 0; !ok && tries < 3; tries++)
+			if ((n = ocsp_presign_pending(ca, time(NULL))) >= 0) {
+				log_info("ocsp: %ld responses signed", n);
+				ok = 1;
+			}
 	} else
 		ok = cmd_ocsp_export(ca, out, issuer);
 	ca_close(ca);

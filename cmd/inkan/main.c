@@ -32,6 +32,10 @@ static const struct cmd commands[] = {
 	{ "inspect", "print a certificate", cmd_inspect, cmd_inspect_help },
 	{ "lint", "check certificates against RFC 5280, the CABF BRs and the CP",
 	    cmd_lint, cmd_lint_help },
+	{ "backup", "back up the CA (also while inkand runs)", cmd_backup,
+	    cmd_backup_help },
+	{ "restore", "rebuild a CA from a backup into a new directory",
+	    cmd_restore, cmd_restore_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

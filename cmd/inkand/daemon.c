@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ca/ca.h"
+#include "ca/clock.h"
 #include "http/accesslog.h"
 #include "http/metrics.h"
 #include "http/ocsp.h"
@@ -230,6 +231,12 @@ inkand_open_ca(struct inkand *d)
 	o.passphrase_file = d->opts->passphrase_file;
 	if ((d->st.ca = ca_open(&o)) == NULL)
 		return 0;
+	/* CP-5.5.5: every answer and CRL it signs carries the clock's time. */
+	if (!ca_clock_ok(d->st.ca, "inkand", NULL)) {
+		log_error("%s: not starting: OCSP responses and CRLs would "
+		    "carry a wrong time", o.dir);
+		return 0;
+	}
 	atomic_store(&d->st.signer_up, 1);
 	atomic_store(&d->st.store_up, 1);
 	conf = d->st.ca->conf;

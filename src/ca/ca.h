@@ -24,6 +24,11 @@ struct ca {
 	/* Signer keys already unlocked and matched to their certificate. */
 	char		 ready[CA_READY_MAX][SIGNER_KEY_NAME_MAX + 1];
 	size_t		 nready;
+	/* DIR/inkan.lock, held shared by every process that signs. */
+	int		 lock_fd;
+	/* The clock check's newest event (src/ca/clock.c), once known. */
+	int64_t		 clock_last;
+	int		 clock_known;
 };
 
 struct ca_open_opts {

@@ -2,11 +2,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/asn1t.h>
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
+#include "ca/clock.h"
 #include "lint/lint.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -678,6 +680,21 @@ crl_ctx_load(struct ca *ca, const char *issuer, time_t now,
 	return c->key != NULL && c->cacert != NULL;
 }
 
+/*
+ * The clock in microseconds since the epoch. A CA signs far fewer than
+ * one CRL a microsecond, so max(last + 1, this) never runs ahead of the
+ * clock, and a number taken later is larger whatever the counter held.
+ */
+static int64_t
+crl_number_floor(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* One CRL: of the whole CA, or of partition c->shard. */
 static int
 crl_issue_one(struct crl_ctx *c, int64_t *number)
@@ -693,9 +710,13 @@ crl_issue_one(struct crl_ctx *c, int64_t *number)
 	/*
 	 * Taken and committed before signing: a crash only skips a number.
 	 * Partitions share the CA's counter, so each one's numbers rise too.
+	 * The clock in microseconds is the floor: a CA restored from an
+	 * older backup, whose counter lags behind CRLs already published,
+	 * still numbers above them (docs/operations.md).
 	 */
 	snprintf(counter, sizeof(counter), "crl:%s", c->issuer);
-	if (!store_counter_next(c->ca->store, counter, &n))
+	if (!store_counter_advance(c->ca->store, counter, crl_number_floor(),
+	    &n))
 		goto out;
 	if (!crl_build(c, n)) {
 		log_openssl("crl %s: cannot build CRL %lld", c->issuer,
@@ -742,9 +763,12 @@ ca_crl_issue(struct ca *ca, const char *issuer, time_t now, int64_t *number)
 {
 	const struct conf_issuing *ic = conf_issuing_get(ca->conf, issuer);
 	struct crl_ctx c;
+	char what[96];
 	int ok = 0;
 
-	if (!crl_ctx_load(ca, issuer, now, &c))
+	snprintf(what, sizeof(what), "crl %s", issuer);
+	if (!crl_ctx_load(ca, issuer, now, &c) ||
+	    !ca_clock_ok(ca, what, c.cacert))
 		goto out;
 	c.shards = ic != NULL && ic->crl_shards > 1 ? ic->crl_shards : 1;
 	ok = 1;

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/pem.h>
 
+#include "ca/reconcile.h"
 #include "lint/lint.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -65,8 +67,10 @@ ca_open(const struct ca_open_opts *opts)
 	struct ca *ca = NULL, *res = NULL;
 	char *keys = NULL, *db = NULL;
 
-	if ((ca = calloc(1, sizeof(*ca))) == NULL ||
-	    (ca->dir = strdup(opts->dir)) == NULL ||
+	if ((ca = calloc(1, sizeof(*ca))) == NULL)
+		goto out;
+	ca->lock_fd = -1;
+	if ((ca->dir = strdup(opts->dir)) == NULL ||
 	    (keys = file_join(opts->dir, "keys")) == NULL ||
 	    (db = file_join(opts->dir, "inkan.db")) == NULL)
 		goto out;
@@ -93,6 +97,9 @@ ca_open(const struct ca_open_opts *opts)
 	}
 	if ((ca->store = store_open(db)) == NULL || !ca_load_blocklist(ca))
 		goto out;
+	/* After the signer's fork: it must not inherit the lock. */
+	if (!opts->no_signer && (!ca_lock(ca) || !ca_reconcile(ca)))
+		goto out;
 	res = ca;
 	ca = NULL;
  out:
@@ -110,6 +117,8 @@ ca_close(struct ca *ca)
 	if (ca->signer != NULL && !signer_stop(ca->signer))
 		log_warn("signer did not exit cleanly");
 	store_close(ca->store);
+	if (ca->lock_fd != -1)
+		close(ca->lock_fd);
 	conf_free(ca->conf);
 	free(ca->conf_path);
 	free(ca->dir);

@@ -7,6 +7,7 @@
 
 #include <openssl/err.h>
 
+#include "ca/clock.h"
 #include "ca/crl.h"
 #include "ca/csr.h"
 #include "ca/sign.h"
@@ -176,6 +177,8 @@ issue_ctx_load(struct ca *ca, const struct issue_request *req,
 		    c->policy->issuer);
 		return 0;
 	}
+	if (!ca_clock_check(ca, c->cacert, err, errlen))
+		return 0;
 	if (c->profile->crl_ldap && ca->conf->ldap_url != NULL &&
 	    (c->ldap_url = issue_ldap_url(ca->conf->ldap_url,
 	    X509_get_subject_name(c->cacert))) == NULL)

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "ca/clock.h"
 #include "util/file.h"
 #include "util/log.h"
 #include "x509/cert.h"
@@ -349,8 +350,11 @@ ca_sign_begin(struct ca *ca, const struct ca_signing *how,
 	f->items = items;
 	f->n = n;
 	f->signer = ca->signer;
-	/* A key that cannot sign (wrong passphrase) records nothing. */
-	if (!ca_key_ready(ca, how)) {
+	/*
+	 * A wrong clock (CP-5.5.5) or a key that cannot sign (wrong
+	 * passphrase) records nothing.
+	 */
+	if (!ca_clock_ok(ca, how->issuer, NULL) || !ca_key_ready(ca, how)) {
 		ca_sign_wait(prev);
 		ca_sign_flight_free(f);
 		return NULL;

@@ -129,6 +129,9 @@ conf_key_ca(struct conf *c, const char *key, const char *value)
 		return conf_set_str(&c->ldap_bind_dn, value);
 	if (strcmp(key, "ldap_bind_password_file") == 0)
 		return conf_set_str(&c->ldap_bind_password_file, value);
+	/* CP-5.5.5: seconds the clock may lag the store's last event. */
+	if (strcmp(key, "clock_tolerance") == 0)
+		return conf_set_int(&c->clock_tolerance, value, 0, 86400);
 	return -1;
 }
 
@@ -365,6 +368,7 @@ conf_load(const char *path)
 	    (c->path = strdup(path)) == NULL)
 		goto out;
 	c->ocsp_validity_months = 4;
+	c->clock_tolerance = CONF_CLOCK_TOLERANCE;
 	st.conf = c;
 	line = ini_parse_string((const char *)text, conf_handler, &st);
 	if (line != 0 && st.errors == 0)

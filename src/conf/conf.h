@@ -63,6 +63,9 @@ struct conf_policy {
 	enum conf_smime_generation generation;
 };
 
+/* Default [ca] clock_tolerance: 5 minutes. */
+#define CONF_CLOCK_TOLERANCE	300
+
 #define CONF_ROOTS_MAX		8
 #define CONF_ISSUING_MAX	16
 #define CONF_POLICIES_MAX	8
@@ -77,6 +80,7 @@ struct conf {
 	char		*ldap_bind_password_file;
 	char		*cps_url;
 	int		 ocsp_validity_months;
+	int		 clock_tolerance;	/* seconds, CP-5.5.5 */
 	struct conf_root roots[CONF_ROOTS_MAX];
 	size_t		 nroots;
 	struct conf_issuing issuing[CONF_ISSUING_MAX];

@@ -317,8 +317,10 @@ presign_missing(struct ca *ca, const char *issuer, time_t now,
 			if (b->n == 0)
 				break;
 			if ((done = ocsp_presign_certs(ca, issuer, b->v, b->n,
-			    now)) < 0)
+			    now)) < 0) {
+				presign_batch_clear(b);
 				return -1;
+			}
 			total += done;
 			/* No progress: stop rather than walk the same rows. */
 		} while (b->n == b->cap && done > 0);
@@ -371,8 +373,11 @@ presign_refresh(struct ca *ca, const char *issuer, time_t now,
 		store_ocsp_each_due(ca->store, before, presign_due_collect, &d);
 		if (b->n == 0)
 			break;
-		if ((done = ocsp_presign_certs(ca, issuer, b->v, b->n, now)) < 0)
+		if ((done = ocsp_presign_certs(ca, issuer, b->v, b->n,
+		    now)) < 0) {
+			presign_batch_clear(b);
 			return -1;
+		}
 		total += done;
 	} while (b->n == b->cap && done > 0);
 	presign_batch_clear(b);

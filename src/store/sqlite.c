@@ -1757,15 +1757,28 @@ static int
 sqlite_probe(struct store_sqlite *s)
 {
 	char *msg = NULL;
+	int rc, sys;
 
-	if (sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_schema", NULL,
-	    NULL, &msg) != SQLITE_OK) {
+	if ((rc = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_schema",
+	    NULL, NULL, &msg)) == SQLITE_OK)
+		return 1;
+	/* A full disk or a read-only folder is not a damaged database. */
+	sys = sqlite3_system_errno(s->db);
+	switch (rc & 0xff) {
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+		log_error("store: %s: cannot open: %s%s%s", s->path,
+		    msg != NULL ? msg : sqlite3_errmsg(s->db),
+		    sys != 0 ? ": " : "", sys != 0 ? strerror(sys) : "");
+		break;
+	default:
 		log_error("store: %s: not a usable SQLite database: %s",
 		    s->path, msg != NULL ? msg : sqlite3_errmsg(s->db));
-		sqlite3_free(msg);
-		return 0;
 	}
-	return 1;
+	sqlite3_free(msg);
+	return 0;
 }
 
 /*
@@ -1841,4 +1854,8 @@ static const struct store_ops sqlite_ops = {
 	.ocsp_each_since = sqlite_ocsp_each_since,
 	.ocsp_each_due = sqlite_ocsp_each_due,
 	.counter_next = sqlite_counter_next,
+	.counter_advance = store_sqlite_counter_advance,
+	.backup = store_sqlite_backup,
+	.check = store_sqlite_check,
+	.last_event = store_sqlite_last_event,
 };

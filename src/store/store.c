@@ -794,6 +794,42 @@ store_counter_next(struct store *st, const char *name, int64_t *value)
 	return st->ops->counter_next(st, name, value);
 }
 
+int
+store_counter_advance(struct store *st, const char *name, int64_t floor,
+    int64_t *value)
+{
+	if (!store_ready_out(st, value) ||
+	    !store_check_alphabet("", "counter", name, &store_counters))
+		return 0;
+	return st->ops->counter_advance(st, name, floor, value);
+}
+
+int
+store_backup(struct store *st, const char *path)
+{
+	if (!store_ready(st) || path == NULL || *path == '\0') {
+		log_error("store: backup: no destination");
+		return 0;
+	}
+	return st->ops->backup(st, path);
+}
+
+int
+store_check(struct store *st)
+{
+	if (!store_ready(st))
+		return 0;
+	return st->ops->check(st);
+}
+
+int
+store_last_event(struct store *st, int64_t *at)
+{
+	if (!store_ready_out(st, at))
+		return 0;
+	return st->ops->last_event(st, at);
+}
+
 const char *
 store_ca_kind_name(enum store_ca_kind kind)
 {

@@ -360,6 +360,37 @@ void store_ocsp_free(struct store_ocsp *r);
  */
 int store_counter_next(struct store *st, const char *name, int64_t *value);
 
+/*
+ * Like store_counter_next, but the new value is at least floor: the
+ * counter becomes max(value + 1, floor). CRL numbers use it with the
+ * clock in microseconds as floor, so that numbers keep rising across a
+ * restore from an older backup (docs/operations.md).
+ */
+int store_counter_advance(struct store *st, const char *name, int64_t floor,
+    int64_t *value);
+
+/*
+ * Copies the whole store, consistently, into a new file at path (mode
+ * 0600, which must not exist), while other processes go on reading and
+ * writing it: SQLite's online backup API. Returns 0 on failure (logged),
+ * leaving no file at path.
+ */
+int store_backup(struct store *st, const char *path);
+
+/*
+ * Checks the store's own structure (SQLite: PRAGMA integrity_check and
+ * foreign_key_check). Returns 1 if it is sound, 0 if not (every problem
+ * found is logged) or if it cannot tell.
+ */
+int store_check(struct store *st);
+
+/*
+ * The time of the newest event the store holds: an intent, an issuance,
+ * a revocation, a CRL or an OCSP response; 0 for an empty store. For the
+ * clock check (CP-5.5.5): a clock behind it is wrong.
+ */
+int store_last_event(struct store *st, int64_t *at);
+
 /* Names for enums, for display and the schema's text columns. */
 const char *store_ca_kind_name(enum store_ca_kind kind);
 const char *store_cert_state_name(enum store_cert_state state);

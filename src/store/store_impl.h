@@ -54,6 +54,11 @@ struct store_ops {
 	int	(*ocsp_each_due)(struct store *, int64_t, store_ocsp_fn,
 		    void *);
 	int	(*counter_next)(struct store *, const char *, int64_t *);
+	int	(*counter_advance)(struct store *, const char *, int64_t,
+		    int64_t *);
+	int	(*backup)(struct store *, const char *);
+	int	(*check)(struct store *);
+	int	(*last_event)(struct store *, int64_t *);
 };
 
 /* Embedded first in each back end's own struct, which casts it back. */
@@ -78,6 +83,13 @@ struct store *store_sqlite_open(const char *path);
  * a store on purpose. st must come from store_sqlite_open().
  */
 struct sqlite3 *store_sqlite_handle(struct store *st);
+
+/* Backup, check and clock operations of the SQLite back end (sqlite_backup.c). */
+int store_sqlite_counter_advance(struct store *st, const char *name,
+    int64_t floor, int64_t *value);
+int store_sqlite_backup(struct store *st, const char *path);
+int store_sqlite_check(struct store *st);
+int store_sqlite_last_event(struct store *st, int64_t *at);
 
 /*
  * Brings the SQLite database at db (opened from path, named in messages)
