@@ -1694,7 +1694,7 @@ sqlite_harden(struct store_sqlite *s)
 }
 
 static int
-sqlite_connect(struct store_sqlite *s)
+sqlite_connect(struct store_sqlite *s, int flags)
 {
 	if (sqlite3_libversion_number() < SQLITE_MIN_VERSION) {
 		log_error("store: %s: SQLite %s is too old; 3.37 or later is "
@@ -1702,8 +1702,8 @@ sqlite_connect(struct store_sqlite *s)
 		return 0;
 	}
 	/* No SQLITE_OPEN_CREATE: sqlite_create_file() made it, mode 0600. */
-	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
 		log_error("store: %s: cannot open: %s", s->path,
 		    s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
 		return 0;
@@ -1797,8 +1797,39 @@ store_sqlite_open(const char *path)
 		goto out;
 	}
 	s->base.ops = &sqlite_ops;
-	if (!sqlite_create_file(path) || !sqlite_connect(s) ||
+	if (!sqlite_create_file(path) ||
+	    !sqlite_connect(s, SQLITE_OPEN_READWRITE) ||
 	    !sqlite_configure(s) || !store_sqlite_migrate(s->db, s->path))
+		goto out;
+	res = &s->base;
+	s = NULL;
+ out:
+	sqlite_free(s);
+	return res;
+}
+
+/*
+ * Read-only: no file is created, no PRAGMA written, no migration run; a
+ * store older than this code is read as it is, and the audit calls fail
+ * on one that has no audit log yet.
+ */
+struct store *
+store_sqlite_open_readonly(const char *path)
+{
+	struct store_sqlite *s;
+	struct store *res = NULL;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->path = strdup(path)) == NULL) {
+		log_error("store: %s: out of memory", path);
+		goto out;
+	}
+	s->base.ops = &sqlite_ops;
+	if (access(path, R_OK) != 0) {
+		log_error("store: %s: cannot read: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!sqlite_connect(s, SQLITE_OPEN_READONLY) || !sqlite_probe(s))
 		goto out;
 	res = &s->base;
 	s = NULL;
@@ -1841,4 +1872,11 @@ static const struct store_ops sqlite_ops = {
 	.ocsp_each_since = sqlite_ocsp_each_since,
 	.ocsp_each_due = sqlite_ocsp_each_due,
 	.counter_next = sqlite_counter_next,
+	.audit_append = sqlite_audit_append,
+	.audit_head = sqlite_audit_head,
+	.audit_first = sqlite_audit_first,
+	.audit_each = sqlite_audit_each,
+	.audit_checkpoint_insert = sqlite_audit_checkpoint_insert,
+	.audit_checkpoint_each = sqlite_audit_checkpoint_each,
+	.audit_purge = sqlite_audit_purge,
 };

@@ -54,6 +54,17 @@ struct store_ops {
 	int	(*ocsp_each_due)(struct store *, int64_t, store_ocsp_fn,
 		    void *);
 	int	(*counter_next)(struct store *, const char *, int64_t *);
+	int	(*audit_append)(struct store *, struct store_audit *,
+		    store_audit_seal_fn, void *);
+	int	(*audit_head)(struct store *, int64_t *, unsigned char *);
+	int	(*audit_first)(struct store *, int64_t *, unsigned char *);
+	int	(*audit_each)(struct store *, int64_t, int64_t, store_audit_fn,
+		    void *);
+	int	(*audit_checkpoint_insert)(struct store *,
+		    const struct store_audit_checkpoint *);
+	int	(*audit_checkpoint_each)(struct store *,
+		    store_audit_checkpoint_fn, void *);
+	int	(*audit_purge)(struct store *, int64_t);
 };
 
 /* Embedded first in each back end's own struct, which casts it back. */
@@ -72,6 +83,22 @@ struct store {
  * Returns NULL on failure (logged); store_close() frees the result.
  */
 struct store *store_sqlite_open(const char *path);
+
+/* The same, read-only and without migration (store_open_readonly()). */
+struct store *store_sqlite_open_readonly(const char *path);
+
+/* The SQLite back end's audit operations (sqlite_audit.c). */
+int sqlite_audit_append(struct store *, struct store_audit *,
+    store_audit_seal_fn, void *);
+int sqlite_audit_head(struct store *, int64_t *, unsigned char *);
+int sqlite_audit_first(struct store *, int64_t *, unsigned char *);
+int sqlite_audit_each(struct store *, int64_t, int64_t, store_audit_fn,
+    void *);
+int sqlite_audit_checkpoint_insert(struct store *,
+    const struct store_audit_checkpoint *);
+int sqlite_audit_checkpoint_each(struct store *, store_audit_checkpoint_fn,
+    void *);
+int sqlite_audit_purge(struct store *, int64_t);
 
 /*
  * The SQLite connection behind st, for tests that check PRAGMAs or damage

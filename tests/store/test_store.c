@@ -140,7 +140,7 @@ test_open_creates_schema(void **state)
 
 	st = open_new("schema.db");
 	assert_true(store_schema_version(st, &version));
-	assert_int_equal(version, 3);
+	assert_int_equal(version, 4);
 	/* CA files are for the CA's eyes only, WAL included. */
 	assert_int_equal(stat(test_path(path, "schema.db"), &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
@@ -153,7 +153,7 @@ test_open_creates_schema(void **state)
 	assert_non_null(st = store_open(spec));
 	version = 0;
 	assert_true(store_schema_version(st, &version));
-	assert_int_equal(version, 3);
+	assert_int_equal(version, 4);
 	store_close(st);
 }
 
