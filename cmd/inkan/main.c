@@ -30,6 +30,10 @@ static const struct cmd commands[] = {
 	{ "inspect", "print a certificate", cmd_inspect, cmd_inspect_help },
 	{ "lint", "check certificates against RFC 5280, the CABF BRs and the CP",
 	    cmd_lint, cmd_lint_help },
+	{ "audit", "verify, show or seal the audit log", cmd_audit,
+	    cmd_audit_help },
+	{ "archive", "export, verify or purge archives (CP-5.5)", cmd_archive,
+	    cmd_archive_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

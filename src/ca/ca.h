@@ -3,6 +3,7 @@
 
 #include <openssl/x509.h>
 
+#include "audit/audit.h"
 #include "conf/conf.h"
 #include "keys/signer.h"
 #include "store/store.h"
@@ -24,6 +25,8 @@ struct ca {
 	/* Signer keys already unlocked and matched to their certificate. */
 	char		 ready[CA_READY_MAX][SIGNER_KEY_NAME_MAX + 1];
 	size_t		 nready;
+	/* Who acts, for the audit log (CP-5.4): the OS user by default. */
+	struct audit_who who;
 };
 
 struct ca_open_opts {

@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 
 #include <openssl/pem.h>
+#include <openssl/sha.h>
 
+#include "audit/seal.h"
 #include "lint/lint.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -54,6 +56,43 @@ ca_load_blocklist(struct ca *ca)
 }
 
 /*
+ * Configuration changes (CP-5.4): the SHA-256 of the configuration in
+ * force is kept in DIR/audit/config.sha256; a command that finds another
+ * one records config.change (config.load the first time). The file is
+ * edited by hand, so this is where a change can be seen.
+ */
+static void
+ca_audit_config(struct ca *ca)
+{
+	char *dir = NULL, *path = NULL, detail[200], hex[65];
+	unsigned char *text = NULL, *old = NULL, h[32];
+	size_t len, old_len = 0;
+
+	if ((text = file_read(ca->conf_path, FILE_READ_MAX, &len)) == NULL ||
+	    (dir = file_join(ca->dir, "audit")) == NULL ||
+	    (path = file_join(dir, "config.sha256")) == NULL)
+		goto out;
+	SHA256(text, len, h);
+	audit_hex(h, 32, hex);
+	if (file_exists(path) && (old = file_read(path, 128, &old_len)) !=
+	    NULL && old_len == 64 && memcmp(old, hex, 64) == 0)
+		goto out;
+	snprintf(detail, sizeof(detail), "{\"sha256\":\"%s\","
+	    "\"previous\":\"%.64s\"}", hex, old != NULL && old_len == 64 ?
+	    (const char *)old : "");
+	if (audit_ca(ca, old != NULL ? "config.change" : "config.load",
+	    "config:inkan.conf", "ok", detail) &&
+	    (!file_mkdirs(dir, 0755) ||
+	    !file_write_atomic(path, hex, 64, 0644, 0)))
+		log_warn("%s: cannot record the configuration's hash", path);
+ out:
+	free(text);
+	free(old);
+	free(dir);
+	free(path);
+}
+
+/*
  * Order matters: the configuration is validated before anything is
  * created, and the signer is forked before the store is opened so that it
  * inherits nothing but its key folder.
@@ -65,8 +104,10 @@ ca_open(const struct ca_open_opts *opts)
 	struct ca *ca = NULL, *res = NULL;
 	char *keys = NULL, *db = NULL;
 
-	if ((ca = calloc(1, sizeof(*ca))) == NULL ||
-	    (ca->dir = strdup(opts->dir)) == NULL ||
+	if ((ca = calloc(1, sizeof(*ca))) == NULL)
+		goto out;
+	audit_who_local(&ca->who);
+	if ((ca->dir = strdup(opts->dir)) == NULL ||
 	    (keys = file_join(opts->dir, "keys")) == NULL ||
 	    (db = file_join(opts->dir, "inkan.db")) == NULL)
 		goto out;
@@ -93,6 +134,7 @@ ca_open(const struct ca_open_opts *opts)
 	}
 	if ((ca->store = store_open(db)) == NULL || !ca_load_blocklist(ca))
 		goto out;
+	ca_audit_config(ca);
 	res = ca;
 	ca = NULL;
  out:
@@ -107,6 +149,10 @@ ca_close(struct ca *ca)
 {
 	if (ca == NULL)
 		return;
+	/* Each command seals what it (or anyone) recorded (CP-5.4). */
+	if (ca->signer != NULL && ca->store != NULL && !audit_seal(ca))
+		log_warn("audit: the log is not sealed; the next command "
+		    "or 'inkan audit seal' will seal it");
 	if (ca->signer != NULL && !signer_stop(ca->signer))
 		log_warn("signer did not exit cleanly");
 	store_close(ca->store);
