@@ -54,6 +54,7 @@ struct inkand_state {
 	struct inkand_crl crl[CONF_ROOTS_MAX + CONF_ISSUING_MAX];
 	size_t		 ncrl;
 	time_t		 renew_checked;	/* worker only */
+	time_t		 sealed_at;	/* worker only: last audit seal */
 };
 
 /* Runs the daemon until SIGTERM or SIGINT; returns the exit status. */

@@ -163,18 +163,10 @@ audit_key_init(struct ca *ca)
 	return ok;
 }
 
-static int
-audit_last_cb(const struct store_audit_checkpoint *cp, void *arg)
-{
-	*(int64_t *)arg = cp->seq;
-	return 1;
-}
-
 int
 audit_last_checkpoint(struct store *st, int64_t *seq)
 {
-	*seq = 0;
-	return store_audit_checkpoint_each(st, audit_last_cb, seq);
+	return store_audit_checkpoint_last(st, seq);
 }
 
 /* The newest checkpoint outside the database too (audit_verify). */
@@ -232,17 +224,29 @@ audit_checkpoint_make(struct ca *ca, const char *kind, int64_t seq,
 }
 
 int
-audit_seal(struct ca *ca)
+audit_unsealed(struct store *st, int64_t *n)
 {
 	unsigned char head[32];
 	int64_t seq, last;
 
+	if (!store_audit_head(st, &seq, head) ||
+	    !audit_last_checkpoint(st, &last))
+		return 0;
+	*n = seq > last ? seq - last : 0;
+	return 1;
+}
+
+int
+audit_seal(struct ca *ca)
+{
+	unsigned char head[32];
+	int64_t seq, n;
+
 	if (ca->signer == NULL)
 		return 1;
-	if (!store_audit_head(ca->store, &seq, head) ||
-	    !audit_last_checkpoint(ca->store, &last))
+	if (!audit_unsealed(ca->store, &n))
 		return 0;
-	if (seq == 0 || seq <= last)
+	if (n == 0)
 		return 1;
 	if (!audit_key_init(ca))
 		return 0;

@@ -47,6 +47,9 @@ int audit_checkpoint_make(struct ca *ca, const char *kind, int64_t seq,
 bool audit_ca(struct ca *ca, const char *type, const char *object,
     const char *outcome, const char *detail);
 
+/* How many records follow the newest checkpoint. 1 on success. */
+int audit_unsealed(struct store *st, int64_t *n);
+
 /* The newest checkpoint's seq (0 if none). */
 int audit_last_checkpoint(struct store *st, int64_t *seq);
 

@@ -1878,5 +1878,6 @@ static const struct store_ops sqlite_ops = {
 	.audit_each = sqlite_audit_each,
 	.audit_checkpoint_insert = sqlite_audit_checkpoint_insert,
 	.audit_checkpoint_each = sqlite_audit_checkpoint_each,
+	.audit_checkpoint_last = sqlite_audit_checkpoint_last,
 	.audit_purge = sqlite_audit_purge,
 };

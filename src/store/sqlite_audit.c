@@ -292,6 +292,30 @@ sqlite_audit_checkpoint_each(struct store *st, store_audit_checkpoint_fn fn,
 }
 
 int
+sqlite_audit_checkpoint_last(struct store *st, int64_t *seq)
+{
+	sqlite3 *db = store_sqlite_handle(st);
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	*seq = 0;
+	/* The primary key gives max(seq) without a scan. */
+	if (!audit_prepare(db, "SELECT max(seq) FROM audit_checkpoints",
+	    &stmt))
+		return 0;
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(stmt, 0);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		log_error("store: audit checkpoints: %s", sqlite3_errmsg(db));
+		return 0;
+	}
+	return 1;
+}
+
+int
 sqlite_audit_purge(struct store *st, int64_t upto)
 {
 	sqlite3 *db = store_sqlite_handle(st);

@@ -444,6 +444,9 @@ typedef int (*store_audit_checkpoint_fn)(
 int store_audit_checkpoint_each(struct store *st,
     store_audit_checkpoint_fn fn, void *arg);
 
+/* The newest checkpoint's seq: 0 if there is none. */
+int store_audit_checkpoint_last(struct store *st, int64_t *seq);
+
 /*
  * Deletes the records with seq <= upto and the checkpoints before upto,
  * in one transaction. The checkpoint of kind "purge" at upto must exist

@@ -106,6 +106,14 @@ store_audit_checkpoint_each(struct store *st, store_audit_checkpoint_fn fn,
 }
 
 int
+store_audit_checkpoint_last(struct store *st, int64_t *seq)
+{
+	if (st == NULL || seq == NULL)
+		return 0;
+	return st->ops->audit_checkpoint_last(st, seq);
+}
+
+int
 store_audit_purge(struct store *st, int64_t upto)
 {
 	if (st == NULL || upto < 1)

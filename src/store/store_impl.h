@@ -64,6 +64,7 @@ struct store_ops {
 		    const struct store_audit_checkpoint *);
 	int	(*audit_checkpoint_each)(struct store *,
 		    store_audit_checkpoint_fn, void *);
+	int	(*audit_checkpoint_last)(struct store *, int64_t *);
 	int	(*audit_purge)(struct store *, int64_t);
 };
 
@@ -98,6 +99,7 @@ int sqlite_audit_checkpoint_insert(struct store *,
     const struct store_audit_checkpoint *);
 int sqlite_audit_checkpoint_each(struct store *, store_audit_checkpoint_fn,
     void *);
+int sqlite_audit_checkpoint_last(struct store *, int64_t *);
 int sqlite_audit_purge(struct store *, int64_t);
 
 /*
