@@ -152,29 +152,14 @@ cmd_audit_type_match(const char *want, const char *type)
 static int
 cmd_audit_show_json(const struct store_audit *r)
 {
-	char buf[STORE_AUDIT_DETAIL_MAX + 8 * 2 * STORE_AUDIT_FIELD_MAX + 512];
-	char when[32], hash[65];
-	const char *names[8] = { "type", "actor", "role", "auth", "source",
-	    "object", "outcome", NULL };
-	const char *vals[7] = { r->type, r->actor, r->role, r->auth,
-	    r->source, r->object, r->outcome };
-	size_t n;
+	char *line;
+	int ok;
 
-	audit_time_format(r->time, when);
-	audit_hex(r->hash, 32, hash);
-	snprintf(buf, sizeof(buf), "{\"seq\":%lld,\"time\":\"%s\"",
-	    (long long)r->seq, when);
-	for (int i = 0; names[i] != NULL; i++) {
-		n = strlen(buf);
-		snprintf(buf + n, sizeof(buf) - n, ",\"%s\":", names[i]);
-		if (!audit_json_str(buf, sizeof(buf), vals[i]))
-			return 0;
-	}
-	n = strlen(buf);
-	/* The detail is JSON already. */
-	snprintf(buf + n, sizeof(buf) - n, ",\"detail\":%s,\"hash\":\"%s\"}",
-	    r->detail != NULL ? r->detail : "null", hash);
-	return puts(buf) >= 0;
+	if ((line = audit_json_line(r)) == NULL)
+		return 0;
+	ok = puts(line) >= 0;
+	free(line);
+	return ok;
 }
 
 static int

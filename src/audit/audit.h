@@ -86,8 +86,21 @@ int audit_time_parse(const char *s, int64_t *out);
 /* Formats t as YYYY-MM-DDTHH:MM:SSZ. */
 void audit_time_format(int64_t t, char out[32]);
 
+/*
+ * One record as a JSON object on one line (no newline), for auditors
+ * and the archive. malloc'd; NULL on failure.
+ */
+char *audit_json_line(const struct store_audit *r);
+
 /* Lower-case hex of n bytes into out (2n + 1 bytes). */
 void audit_hex(const unsigned char *in, size_t n, char *out);
+
+/*
+ * Parses the text of a checkpoint (as audit_checkpoint_text() prints it,
+ * byte for byte) into cp, whose kind points into kind. 1 on success.
+ */
+int audit_checkpoint_parse(const char *text, size_t len,
+    struct store_audit_checkpoint *cp, char kind[16]);
 
 /*
  * Checks a checkpoint's signature with the audit public key. 1 if it

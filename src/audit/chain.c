@@ -344,3 +344,37 @@ audit_time_format(int64_t t, char out[32])
 	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(out, 32, "%lld", (long long)t);
 }
+
+char *
+audit_json_line(const struct store_audit *r)
+{
+	const char *names[7] = { "type", "actor", "role", "auth", "source",
+	    "object", "outcome" };
+	const char *vals[7] = { r->type, r->actor, r->role, r->auth,
+	    r->source, r->object, r->outcome };
+	size_t cap = 7 * (6 * STORE_AUDIT_FIELD_MAX + 16) +
+	    STORE_AUDIT_DETAIL_MAX + 512, n;
+	char when[32], hash[65], prev[65], *buf;
+
+	if ((buf = malloc(cap)) == NULL)
+		return NULL;
+	audit_time_format(r->time, when);
+	audit_hex(r->hash, 32, hash);
+	audit_hex(r->prev_hash, 32, prev);
+	snprintf(buf, cap, "{\"seq\":%lld,\"time\":\"%s\"",
+	    (long long)r->seq, when);
+	for (int i = 0; i < 7; i++) {
+		n = strlen(buf);
+		snprintf(buf + n, cap - n, ",\"%s\":", names[i]);
+		if (!audit_json_str(buf, cap, vals[i])) {
+			free(buf);
+			return NULL;
+		}
+	}
+	n = strlen(buf);
+	/* The detail is JSON text already (audit_event). */
+	snprintf(buf + n, cap - n, ",\"detail\":%s,\"prev_hash\":\"%s\","
+	    "\"hash\":\"%s\"}", r->detail != NULL ? r->detail : "null", prev,
+	    hash);
+	return buf;
+}

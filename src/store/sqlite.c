@@ -1879,5 +1879,6 @@ static const struct store_ops sqlite_ops = {
 	.audit_checkpoint_insert = sqlite_audit_checkpoint_insert,
 	.audit_checkpoint_each = sqlite_audit_checkpoint_each,
 	.audit_checkpoint_last = sqlite_audit_checkpoint_last,
+	.crl_each_between = sqlite_crl_each_between,
 	.audit_purge = sqlite_audit_purge,
 };

@@ -352,3 +352,40 @@ sqlite_audit_purge(struct store *st, int64_t upto)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return ok;
 }
+
+int
+sqlite_crl_each_between(struct store *st, int64_t from, int64_t to,
+    store_crl_fn fn, void *arg)
+{
+	sqlite3 *db = store_sqlite_handle(st);
+	sqlite3_stmt *stmt = NULL;
+	struct store_crl c;
+	int rc, ok = 0;
+
+	if (!audit_prepare(db, "SELECT issuer, number, this_update, "
+	    "next_update, der FROM crls WHERE this_update BETWEEN ?1 AND ?2 "
+	    "ORDER BY issuer, number", &stmt))
+		return 0;
+	if (sqlite3_bind_int64(stmt, 1, from) != SQLITE_OK ||
+	    sqlite3_bind_int64(stmt, 2, to) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&c, 0, sizeof(c));
+		c.issuer = audit_column_text(stmt, 0);
+		c.number = sqlite3_column_int64(stmt, 1);
+		c.this_update = sqlite3_column_int64(stmt, 2);
+		c.next_update = sqlite3_column_int64(stmt, 3);
+		c.der = (unsigned char *)sqlite3_column_blob(stmt, 4);
+		c.der_len = (size_t)sqlite3_column_bytes(stmt, 4);
+		if (c.issuer == NULL || !fn(&c, arg))
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		log_error("store: CRLs: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	ok = 1;
+ out:
+	sqlite3_finalize(stmt);
+	return ok;
+}

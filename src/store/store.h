@@ -444,6 +444,16 @@ typedef int (*store_audit_checkpoint_fn)(
 int store_audit_checkpoint_each(struct store *st,
     store_audit_checkpoint_fn fn, void *arg);
 
+/*
+ * Calls fn for each CRL, of any issuer, with from <= this_update <= to,
+ * by issuer and number: the archive's walk (CP-5.5). As store_audit_each,
+ * the record lives only during the callback, which must not call the
+ * store.
+ */
+typedef int (*store_crl_fn)(const struct store_crl *crl, void *arg);
+int store_crl_each_between(struct store *st, int64_t from, int64_t to,
+    store_crl_fn fn, void *arg);
+
 /* The newest checkpoint's seq: 0 if there is none. */
 int store_audit_checkpoint_last(struct store *st, int64_t *seq);
 

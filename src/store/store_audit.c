@@ -114,6 +114,15 @@ store_audit_checkpoint_last(struct store *st, int64_t *seq)
 }
 
 int
+store_crl_each_between(struct store *st, int64_t from, int64_t to,
+    store_crl_fn fn, void *arg)
+{
+	if (st == NULL || fn == NULL || from > to)
+		return 0;
+	return st->ops->crl_each_between(st, from, to, fn, arg);
+}
+
+int
 store_audit_purge(struct store *st, int64_t upto)
 {
 	if (st == NULL || upto < 1)

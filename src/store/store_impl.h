@@ -65,6 +65,8 @@ struct store_ops {
 	int	(*audit_checkpoint_each)(struct store *,
 		    store_audit_checkpoint_fn, void *);
 	int	(*audit_checkpoint_last)(struct store *, int64_t *);
+	int	(*crl_each_between)(struct store *, int64_t, int64_t,
+		    store_crl_fn, void *);
 	int	(*audit_purge)(struct store *, int64_t);
 };
 
@@ -100,6 +102,8 @@ int sqlite_audit_checkpoint_insert(struct store *,
 int sqlite_audit_checkpoint_each(struct store *, store_audit_checkpoint_fn,
     void *);
 int sqlite_audit_checkpoint_last(struct store *, int64_t *);
+int sqlite_crl_each_between(struct store *, int64_t, int64_t, store_crl_fn,
+    void *);
 int sqlite_audit_purge(struct store *, int64_t);
 
 /*
