@@ -146,7 +146,7 @@ audit_key_init(struct ca *ca)
 	    (pub_path = audit_path(ca->dir, "audit-signer.cer")) == NULL ||
 	    !ca_write_cert(pub_path, x) ||
 	    (repo = file_join(ca->dir,
-	    "repository/certs/audit-signer.cer")) == NULL ||
+	    "repository/audit/audit-signer.cer")) == NULL ||
 	    !ca_write_cert(repo, x))
 		goto out;
 	log_info("audit: audit key certificate in %s", path);

@@ -8,7 +8,7 @@
  * The audit key and checkpoints of an opened CA directory. The key
  * (SIGNER_AUDIT_KEY) lives in the signer like the CA keys; its self-signed
  * certificate, DIR/audit/audit-signer.pem (also published as
- * DIR/repository/certs/audit-signer.pem), is what verifiers check
+ * DIR/repository/audit/audit-signer.pem), is what verifiers check
  * checkpoints and archive manifests with.
  */
 

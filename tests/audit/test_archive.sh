@@ -72,7 +72,7 @@ chmod -R a-w "$B"
 inkan_ok "verify" archive verify "$B"
 grep -q "archive intact" "$TMP/out" || fail "verify does not say intact"
 inkan_ok "verify --audit-cert" archive verify --audit-cert \
-    "$CA/repository/certs/audit-signer.pem" "$B"
+    "$CA/repository/audit/audit-signer.pem" "$B"
 chmod -R u+w "$B"
 ok "inkan archive verify, with no CA directory, accepts the bundle"
 

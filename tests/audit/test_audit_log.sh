@@ -77,7 +77,7 @@ sqlite3 "$CA/inkan.db" "SELECT writefile('$TMP/cp.sig', signature) FROM \
 openssl dgst -sha256 -verify "$TMP/audit.pub" -signature "$TMP/cp.sig" \
     "$CA/audit/last-checkpoint.txt" > /dev/null 2>&1 ||
     fail "the stored checkpoint's signature does not verify"
-cmp -s "$CA/repository/certs/audit-signer.pem" "$CA/audit/audit-signer.pem" ||
+cmp -s "$CA/repository/audit/audit-signer.pem" "$CA/audit/audit-signer.pem" ||
     fail "the audit certificate is not published in the repository"
 ok "openssl dgst verifies the checkpoint the audit key signed; its certificate is published"
 

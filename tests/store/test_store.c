@@ -165,10 +165,10 @@ test_newer_schema_refused(void **state)
 
 	store_close(open_new("newer.db"));
 	raw_exec(test_path(path, "newer.db"),
-	    "UPDATE schema_version SET version = 4");
+	    "UPDATE schema_version SET version = 5");
 	capture_begin(&cap);
 	assert_null(store_open(path));
-	assert_non_null(strstr(capture_end(&cap), "schema version 4 is newer"));
+	assert_non_null(strstr(capture_end(&cap), "schema version 5 is newer"));
 }
 
 static void
