@@ -183,3 +183,34 @@ rm -f "$_c/audit/audit-signer.pem" "$_c/audit/audit-signer.cer"
 inkan_ok "init-key" --dir "$_c" --passphrase-file "$PASS" audit init-key
 [ -s "$_c/audit/audit-signer.pem" ] || fail "init-key made no certificate"
 ok "inkan audit init-key certifies the audit key of an existing CA directory"
+
+# --- inkand records its start and stop, and seals at shutdown -----------------
+need curl
+INKAND=${INKAND:-$INKAN_BUILD_DIR/inkand}
+_c=$TMP/t-daemon
+cp -a "$CA" "$_c"
+for _try in 1 2 3 4 5; do
+	PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))
+	"$INKAND" --dir "$_c" --passphrase-file "$PASS" --listen \
+	    "127.0.0.1:$PORT" --foreground > "$TMP/inkand.out" \
+	    2> "$TMP/inkand.err" &
+	PID=$!
+	_t=0
+	while [ $_t -lt 150 ] && kill -0 "$PID" 2>/dev/null &&
+	    [ "$(curl -s --max-time 1 "http://127.0.0.1:$PORT/healthz")" != ok ]; do
+		sleep 0.1
+		_t=$((_t + 1))
+	done
+	kill -0 "$PID" 2>/dev/null && break
+	wait "$PID" 2>/dev/null || :
+	grep -q 'address already in use' "$TMP/inkand.err" ||
+	    fail "inkand exited at start-up: $(cat "$TMP/inkand.err")"
+done
+kill -TERM "$PID"
+wait "$PID" || fail "inkand exited non-zero: $(cat "$TMP/inkand.err")"
+sanitizer_check inkand "$TMP/inkand.err"
+inkan_ok "show daemon." --dir "$_c" audit show --type daemon.
+grep -q "daemon.start .*inkand/system/local@local daemon:inkand" "$TMP/out" &&
+    grep -q "daemon.stop " "$TMP/out" || fail "inkand's start and stop are not recorded"
+inkan_ok "verify after inkand" --dir "$_c" audit verify
+ok "inkand records its start and stop as inkand/system, and seals the log at shutdown"
