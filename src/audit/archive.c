@@ -818,11 +818,31 @@ archive_check_files(const char *bundle, char *manifest,
 	return ok;
 }
 
-/* A checkpoint file pair of the bundle, checked and kept for the chain. */
+/*
+ * The bundle's checkpoints, checked and kept for the chain (seq and head
+ * only), in seq order: the file names are zero-padded.
+ */
 struct archive_cps {
-	struct store_audit_checkpoint v[4096];
+	struct store_audit_checkpoint *v;
 	size_t		 n;
+	size_t		 cap;
 };
+
+static int
+archive_cps_grow(struct archive_cps *cps)
+{
+	struct store_audit_checkpoint *v;
+	size_t cap;
+
+	if (cps->n < cps->cap)
+		return 1;
+	cap = cps->cap ? cps->cap * 2 : 64;
+	if ((v = reallocarray(cps->v, cap, sizeof(*v))) == NULL)
+		return 0;
+	cps->v = v;
+	cps->cap = cap;
+	return 1;
+}
 
 static int
 archive_load_checkpoints(const char *bundle, EVP_PKEY *pub,
@@ -850,8 +870,8 @@ archive_load_checkpoints(const char *bundle, EVP_PKEY *pub,
 		sig = NULL;
 		if ((text = (char *)archive_read(bundle, p.v[i], 4096,
 		    &tlen)) == NULL || (sig = archive_read(bundle, rel, 4096,
-		    &slen)) == NULL || cps->n == sizeof(cps->v) /
-		    sizeof(cps->v[0]) || !audit_checkpoint_parse(text, tlen,
+		    &slen)) == NULL || !archive_cps_grow(cps) ||
+		    !audit_checkpoint_parse(text, tlen,
 		    &cps->v[cps->n], kind)) {
 			archive_fail(res, "%s: not a checkpoint with its "
 			    "signature", p.v[i]);
@@ -877,12 +897,28 @@ archive_load_checkpoints(const char *bundle, EVP_PKEY *pub,
 	return ok;
 }
 
+static int
+archive_cp_cmp(const void *a, const void *b)
+{
+	const struct store_audit_checkpoint *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 static const struct store_audit_checkpoint *
 archive_cp_at(const struct archive_cps *cps, int64_t seq)
 {
-	for (size_t i = 0; i < cps->n; i++)
-		if (cps->v[i].seq == seq)
-			return &cps->v[i];
+	size_t lo = 0, hi = cps->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cps->v[mid].seq == seq)
+			return &cps->v[mid];
+		if (cps->v[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -903,6 +939,7 @@ archive_check_records(const char *bundle, X509 *trusted,
 	if (!archive_load_checkpoints(bundle, X509_get0_pubkey(trusted), cps,
 	    res))
 		goto out;
+	qsort(cps->v, cps->n, sizeof(*cps->v), archive_cp_cmp);
 	res->checkpoints = cps->n;
 	if ((buf = archive_read(bundle, "audit/records.bin", SIZE_MAX / 2,
 	    &len)) == NULL) {
@@ -955,6 +992,7 @@ archive_check_records(const char *bundle, X509 *trusted,
 	ok = 1;
  out:
 	free(buf);
+	free(cps->v);
 	free(cps);
 	return ok;
 }
