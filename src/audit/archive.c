@@ -32,8 +32,9 @@
  *   audit/records.bin         the records: u32 length, canonical encoding,
  *                             SHA-256 (src/audit/chain.c), each
  *   audit/records.jsonl       the same records, one JSON object a line
- *   audit/checkpoints/N.txt   checkpoints (text and raw signature) that
- *   audit/checkpoints/N.sig   seal them, N zero-padded to 20 digits
+ *   audit/checkpoints/N-K.txt checkpoints (text and raw signature) that
+ *   audit/checkpoints/N-K.sig seal them, N zero-padded to 20 digits, K
+ *                             the kind (seal, purge)
  *   audit/audit-signer.pem    the audit key's certificate
  *   log/ocsp-access.log*      the OCSP responder's access logs (CP-5.5.1)
  *   repository/docs/          the CP, CPS and notices published
@@ -348,11 +349,11 @@ archive_checkpoint_cb(const struct store_audit_checkpoint *cp, void *arg)
 		return 1;
 	if ((text = audit_checkpoint_text(cp)) == NULL)
 		return 0;
-	snprintf(rel, sizeof(rel), "audit/checkpoints/%020lld.txt",
-	    (long long)cp->seq);
+	snprintf(rel, sizeof(rel), "audit/checkpoints/%020lld-%.8s.txt",
+	    (long long)cp->seq, cp->kind);
 	ok = archive_put(x->root, rel, text, strlen(text));
-	snprintf(rel, sizeof(rel), "audit/checkpoints/%020lld.sig",
-	    (long long)cp->seq);
+	snprintf(rel, sizeof(rel), "audit/checkpoints/%020lld-%.8s.sig",
+	    (long long)cp->seq, cp->kind);
 	ok = ok && archive_put(x->root, rel, cp->sig, cp->sig_len);
 	free(text);
 	return ok;

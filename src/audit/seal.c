@@ -211,7 +211,9 @@ audit_checkpoint_make(struct ca *ca, const char *kind, int64_t seq,
 	cp.sig_len = sig_len;
 	if (!store_audit_checkpoint_insert(ca->store, &cp))
 		goto out;
-	if (!audit_head_files(ca, text, sig, sig_len))
+	/* The newest seal only: a purge's mark lies further back. */
+	if (strcmp(kind, "seal") == 0 &&
+	    !audit_head_files(ca, text, sig, sig_len))
 		log_warn("audit: checkpoint %lld stored, but not copied to "
 		    "%s/audit", (long long)seq, ca->dir);
 	log_debug("audit: checkpoint (%s) at record %lld", kind,

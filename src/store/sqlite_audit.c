@@ -266,7 +266,7 @@ sqlite_audit_checkpoint_each(struct store *st, store_audit_checkpoint_fn fn,
 	int rc, ok = 0;
 
 	if (!audit_prepare(db, "SELECT seq, head_hash, time, kind, signature "
-	    "FROM audit_checkpoints ORDER BY seq", &stmt))
+	    "FROM audit_checkpoints ORDER BY seq, kind", &stmt))
 		return 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&cp, 0, sizeof(cp));

@@ -431,7 +431,7 @@ typedef int (*store_audit_fn)(const struct store_audit *rec, void *arg);
 int store_audit_each(struct store *st, int64_t from_seq, int64_t since,
     store_audit_fn fn, void *arg);
 
-/* Adds a checkpoint; fails if one with its seq exists. */
+/* Adds a checkpoint; fails if one with its seq and kind exists. */
 int store_audit_checkpoint_insert(struct store *st,
     const struct store_audit_checkpoint *cp);
 
