@@ -195,19 +195,19 @@ verify_record(const struct store_audit *r, void *arg)
 }
 
 /*
- * DIR/audit/last-checkpoint.txt and .sig: the newest checkpoint as the
- * last sealing process wrote it. Deleting records and checkpoints from
- * the database cannot shorten it.
+ * DIR/audit/last-checkpoint.txt and .sig: the newest seal as the last
+ * sealing process wrote it, outside the database. It joins the store's
+ * checkpoints, so that deleting trailing records together with their
+ * checkpoints, or rewriting the chain behind them, still shows.
  */
 static int
-verify_head_file(const struct audit_verify_opts *o,
+verify_head_file(const struct audit_verify_opts *o, struct verify_cps *cps,
     struct audit_verify_result *res)
 {
 	struct store_audit_checkpoint cp;
 	char *tpath = NULL, *spath = NULL, *text = NULL;
 	unsigned char *sig = NULL;
 	size_t tlen = 0, slen = 0;
-	int64_t seq;
 	char kind[16];
 	int ok = 1;
 
@@ -225,7 +225,6 @@ verify_head_file(const struct audit_verify_opts *o,
 		ok = verify_fail(res, 0, "%s: not a checkpoint", tpath);
 		goto out;
 	}
-	seq = cp.seq;
 	cp.sig = sig;
 	cp.sig_len = slen;
 	if (!audit_checkpoint_verify_sig(&cp, o->pub)) {
@@ -233,17 +232,25 @@ verify_head_file(const struct audit_verify_opts *o,
 		    "the audit key", tpath);
 		goto out;
 	}
-	if (seq > res->last)
-		ok = verify_fail(res, res->last + 1, "record %lld: missing; "
-		    "the last checkpoint (%s) sealed records up to %lld "
-		    "(truncated)", (long long)res->last + 1, tpath,
-		    (long long)seq);
+	for (size_t i = 0; i < cps->n; i++)
+		if (cps->v[i].seq == cp.seq &&
+		    strcmp(cps->v[i].kind, cp.kind) == 0)
+			goto out;	/* the store has it: checked there */
+	ok = verify_cp_load(&cp, cps);
  out:
 	free(tpath);
 	free(spath);
 	free(text);
 	free(sig);
 	return ok;
+}
+
+static int
+verify_cp_cmp(const void *a, const void *b)
+{
+	const struct store_audit_checkpoint *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 int
@@ -290,8 +297,6 @@ verify_end(struct verify_walk *w)
 		    "checkpoint %lld sealed records up to %lld (truncated)",
 		    (long long)res->last + 1, (long long)c->v[c->n - 1].seq,
 		    (long long)c->v[c->n - 1].seq);
-	if (!verify_head_file(w->o, res))
-		return 0;
 	if (res->last > res->sealed && !w->o->allow_unsealed)
 		return verify_fail(res, res->sealed + 1, "record %lld: after "
 		    "the last signed checkpoint (record %lld), so not sealed: "
@@ -318,7 +323,11 @@ audit_verify(struct store *st, const struct audit_verify_opts *o,
 		verify_fail(res, 0, "cannot read the audit checkpoints");
 		goto out;
 	}
-	if (!verify_cp_sigs(&cps, o->pub, res) || !verify_start(st, &w))
+	if (!verify_cp_sigs(&cps, o->pub, res) ||
+	    !verify_head_file(o, &cps, res))
+		goto out;
+	qsort(cps.v, cps.n, sizeof(*cps.v), verify_cp_cmp);
+	if (!verify_start(st, &w))
 		goto out;
 	/* A purge checkpoint before the first record is already passed. */
 	while (w.next_cp < cps.n && cps.v[w.next_cp].seq < res->first) {

@@ -25,6 +25,10 @@
 #include "audit/archive.h"
 #include "audit/audit.h"
 #include "store/store.h"
+#include "store/store_impl.h"
+#include "util/file.h"
+
+#include <sqlite3.h>
 
 #define STORE_TEST_PREFIX "inkan-audit"
 #include "store/scaffold.h"
@@ -300,6 +304,108 @@ test_purge_forged(void **state)
 	store_close(st);
 }
 
+/* Rewrites record 2 and re-chains every later one, as a forger would. */
+static int
+rechain_cb(const struct store_audit *r, void *arg)
+{
+	struct store_audit *v = arg;
+
+	v[r->seq - 1] = *r;
+	v[r->seq - 1].type = strdup(r->type);
+	v[r->seq - 1].actor = strdup(r->actor);
+	v[r->seq - 1].role = strdup(r->role);
+	v[r->seq - 1].auth = strdup(r->auth);
+	v[r->seq - 1].source = strdup(r->source);
+	v[r->seq - 1].object = strdup(r->object);
+	v[r->seq - 1].outcome = strdup(r->outcome);
+	v[r->seq - 1].detail = r->detail ? strdup(r->detail) : NULL;
+	return 1;
+}
+
+/*
+ * A chain rewritten from record 2 on, hashes recomputed and the store's
+ * checkpoints deleted, still fails: the last-checkpoint file outside the
+ * database seals the old head.
+ */
+static void
+test_rewritten_chain(void **state)
+{
+	struct store *st = open_new("rewrite.db");
+	struct audit_verify_result res;
+	struct audit_verify_opts o = { test_key, 0, test_dir };
+	struct store_audit v[4];
+	struct store_audit_checkpoint cp;
+	char path[PATH_MAX], *text;
+	unsigned char head[32], sig[512];
+	size_t sig_len = sizeof(sig);
+	EVP_MD_CTX *ctx;
+	sqlite3_stmt *stmt;
+	sqlite3 *db;
+	int64_t seq;
+
+	for (int i = 0; i < 4; i++)
+		record(st, "cert.issue", T_NEW + i);
+	seal(st);
+	/* The seal's copy, as audit_checkpoint_make() writes it. */
+	assert_true(store_audit_head(st, &seq, head));
+	memset(&cp, 0, sizeof(cp));
+	cp.seq = seq;
+	memcpy(cp.head_hash, head, 32);
+	cp.time = T_NEW;
+	cp.kind = "seal";
+	assert_non_null(text = audit_checkpoint_text(&cp));
+	assert_non_null(ctx = EVP_MD_CTX_new());
+	assert_int_equal(EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL,
+	    test_key), 1);
+	assert_int_equal(EVP_DigestSign(ctx, sig, &sig_len,
+	    (unsigned char *)text, strlen(text)), 1);
+	EVP_MD_CTX_free(ctx);
+	assert_true(file_write_atomic(test_path(path, "last-checkpoint.txt"),
+	    text, strlen(text), 0644, 0));
+	assert_true(file_write_atomic(test_path(path, "last-checkpoint.sig"),
+	    sig, sig_len, 0644, 0));
+	free(text);
+	assert_true(audit_verify(st, &o, &res));
+
+	memset(v, 0, sizeof(v));
+	assert_true(store_audit_each(st, 1, INT64_MIN, rechain_cb, v));
+	free(v[1].outcome);
+	v[1].outcome = strdup("denied");
+	for (int i = 1; i < 4; i++) {
+		memcpy(v[i].prev_hash, v[i - 1].hash, 32);
+		assert_true(audit_chain_hash(&v[i], v[i].hash));
+	}
+	db = store_sqlite_handle(st);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_log_no_update;"
+	    "DROP TRIGGER audit_checkpoints_no_delete;"
+	    "DELETE FROM audit_checkpoints", NULL, NULL, NULL), SQLITE_OK);
+	for (int i = 1; i < 4; i++) {
+		assert_int_equal(sqlite3_prepare_v2(db, "UPDATE audit_log SET "
+		    "outcome = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4", -1,
+		    &stmt, NULL), SQLITE_OK);
+		sqlite3_bind_text(stmt, 1, v[i].outcome, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(stmt, 2, v[i].prev_hash, 32, SQLITE_STATIC);
+		sqlite3_bind_blob(stmt, 3, v[i].hash, 32, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 4, v[i].seq);
+		assert_int_equal(sqlite3_step(stmt), SQLITE_DONE);
+		sqlite3_finalize(stmt);
+	}
+	o.allow_unsealed = 1;
+	/* Without the file, the rewrite is a chain no one sealed. */
+	o.head_dir = NULL;
+	assert_true(audit_verify(st, &o, &res));
+	o.head_dir = test_dir;
+	assert_false(audit_verify(st, &o, &res));
+	assert_int_equal(res.bad_seq, 4);
+	assert_non_null(strstr(res.why, "differs from what checkpoint 4"));
+	for (int i = 0; i < 4; i++) {
+		free(v[i].type); free(v[i].actor); free(v[i].role);
+		free(v[i].auth); free(v[i].source); free(v[i].object);
+		free(v[i].outcome); free(v[i].detail);
+	}
+	store_close(st);
+}
+
 static void
 test_retention(void **state)
 {
@@ -337,6 +443,7 @@ main(void)
 		cmocka_unit_test(test_record_in_transaction),
 		cmocka_unit_test(test_purge),
 		cmocka_unit_test(test_purge_forged),
+		cmocka_unit_test(test_rewritten_chain),
 		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_json),
 	};

@@ -129,7 +129,7 @@ tampered truncate-all "DELETE FROM audit_log; DELETE FROM audit_checkpoints" \
     "(truncated)"
 tampered truncate-and-checkpoints "DELETE FROM audit_log WHERE seq >= $T;
 DELETE FROM audit_checkpoints WHERE seq >= $T" \
-    "record $T: missing; the last checkpoint"
+    "record $T: missing; checkpoint $N sealed records up to $N (truncated)"
 tampered head-deleted "DELETE FROM audit_log WHERE seq <= 3" \
     "records 1 to 3: missing, and no signed purge checkpoint"
 tampered forged-checkpoint "UPDATE audit_checkpoints SET time = time + 1
