@@ -79,6 +79,34 @@ ca_intent_row(const struct ca_signing *how, const struct ca_sign_item *it,
 	    ca_time_of(X509_get0_notAfter(it->tbs), &row->not_after);
 }
 
+/*
+ * The audit record of one item (CP-5.4), in the transaction that stores
+ * it: serial, TBS hash and profile. type is cert.intent (before the
+ * signer sees it) or cert.issue ("failed" for a signature refused).
+ */
+static int
+ca_audit_item(struct ca *ca, const struct ca_signing *how,
+    const struct ca_sign_item *it, const struct ca_pending *p, int intent)
+{
+	char object[200], detail[512], hex[65];
+	unsigned char h[32];
+
+	snprintf(object, sizeof(object), "cert:%s:%s", how->issuer,
+	    p->serial);
+	SHA256(p->tbs, p->tbs_len, h);
+	audit_hex(h, 32, hex);
+	snprintf(detail, sizeof(detail), "{\"tbs_sha256\":\"%s\","
+	    "\"profile\":", hex);
+	if (!audit_json_str(detail, sizeof(detail) - 1, it->profile))
+		return 0;
+	strcat(detail, "}");
+	if (intent)
+		return audit_ca(ca, "cert.intent", object, "ok", detail);
+	return audit_ca(ca, how->op == SIGNER_OP_SIGN_CA_CERT ?
+	    "cert.issue.ca" : "cert.issue", object,
+	    it->der != NULL ? "ok" : "failed", detail);
+}
+
 /* Step 1: every intent durable in one transaction before any signing. */
 static int
 ca_record_intents(struct ca *ca, const struct ca_signing *how,
@@ -95,7 +123,8 @@ ca_record_intents(struct ca *ca, const struct ca_signing *how,
 		    (p[i].serial = cert_serial_hex(
 		    X509_get0_serialNumber(items[i].tbs))) == NULL ||
 		    !ca_intent_row(how, &items[i], &p[i], &row, &subject) ||
-		    !store_cert_intent(ca->store, &row))
+		    !store_cert_intent(ca->store, &row) ||
+		    !ca_audit_item(ca, how, &items[i], &p[i], 1))
 			goto out;
 		free(subject);
 		subject = NULL;
@@ -213,31 +242,6 @@ ca_keep_unrecorded(struct ca *ca, const char *issuer, const char *serial,
 	free(dir);
 }
 
-/*
- * The audit record of one item (CP-5.4), in the transaction that stores
- * it: serial, TBS hash and profile; "failed" for a signature refused.
- */
-static int
-ca_audit_item(struct ca *ca, const struct ca_signing *how,
-    const struct ca_sign_item *it, const struct ca_pending *p)
-{
-	char object[200], detail[512], hex[65];
-	unsigned char h[32];
-
-	snprintf(object, sizeof(object), "cert:%s:%s", how->issuer,
-	    p->serial);
-	SHA256(p->tbs, p->tbs_len, h);
-	audit_hex(h, 32, hex);
-	snprintf(detail, sizeof(detail), "{\"tbs_sha256\":\"%s\","
-	    "\"profile\":", hex);
-	if (!audit_json_str(detail, sizeof(detail) - 1, it->profile))
-		return 0;
-	strcat(detail, "}");
-	return audit_ca(ca, how->op == SIGNER_OP_SIGN_CA_CERT ?
-	    "cert.issue.ca" : "cert.issue", object,
-	    it->der != NULL ? "ok" : "failed", detail);
-}
-
 /* Step 3: every signed certificate durable in one transaction. */
 static int
 ca_record_issued(struct ca *ca, const struct ca_signing *how,
@@ -252,7 +256,7 @@ ca_record_issued(struct ca *ca, const struct ca_signing *how,
 			ok = store_cert_issued(ca->store, how->issuer,
 			    p[i].serial, items[i].der, items[i].der_len,
 			    ca_now());
-		ok = ok && ca_audit_item(ca, how, &items[i], &p[i]);
+		ok = ok && ca_audit_item(ca, how, &items[i], &p[i], 0);
 	}
 	if (ok && store_commit(ca->store))
 		return 1;

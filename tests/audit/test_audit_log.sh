@@ -29,7 +29,7 @@ inkan_refuses "revoke twice" 1 "" --dir "$CA" --passphrase-file "$PASS" \
 # --- what is recorded --------------------------------------------------------
 inkan_ok "audit show" --dir "$CA" audit show
 cp "$TMP/out" "$TMP/show"
-for t in config.load audit.key.generate key.generate cert.issue.ca \
+for t in config.load audit.key.generate key.generate cert.intent cert.issue.ca \
     cert.issue responder.certify crl.issue ca.init cert.revoke cert.suspend; do
 	grep -q " $t " "$TMP/show" || fail "no $t record in audit show"
 done
