@@ -97,6 +97,14 @@ archive_path_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* qsort(3) of the paths; its base must not be NULL, even for none. */
+static void
+archive_paths_sort(struct archive_paths *p)
+{
+	if (p->n > 1)
+		qsort(p->v, p->n, sizeof(*p->v), archive_path_cmp);
+}
+
 /*
  * Every regular file under root/rel, as paths relative to root. Anything
  * else (a link, a device) is refused: a bundle holds files only.
@@ -487,7 +495,7 @@ archive_manifest(const struct archive_out *x)
 	if (!archive_walk(x->root, "", &p) || (b = BIO_new(BIO_s_mem())) ==
 	    NULL)
 		goto out;
-	qsort(p.v, p.n, sizeof(*p.v), archive_path_cmp);
+	archive_paths_sort(&p);
 	audit_time_format(x->from, from);
 	audit_time_format(x->to, to);
 	if (BIO_printf(b, ARCHIVE_MAGIC "from: %s\nto: %s\nrecords: %lld-%lld"
@@ -801,11 +809,11 @@ archive_check_files(const char *bundle, char *manifest,
 		archive_fail(res, "%s: cannot list the bundle", bundle);
 		goto out;
 	}
-	qsort(listed.v, listed.n, sizeof(*listed.v), archive_path_cmp);
+	archive_paths_sort(&listed);
 	for (size_t i = 0; i < found.n; i++) {
-		if (archive_is_manifest(found.v[i]) ||
+		if (archive_is_manifest(found.v[i]) || (listed.n > 0 &&
 		    bsearch(&found.v[i], listed.v, listed.n, sizeof(*listed.v),
-		    archive_path_cmp) != NULL)
+		    archive_path_cmp) != NULL))
 			continue;
 		archive_fail(res, "%s: not in the manifest (added to the "
 		    "bundle)", found.v[i]);
@@ -857,7 +865,7 @@ archive_load_checkpoints(const char *bundle, EVP_PKEY *pub,
 
 	if (!archive_walk(bundle, "", &p))
 		return archive_fail(res, "%s: cannot list", bundle);
-	qsort(p.v, p.n, sizeof(*p.v), archive_path_cmp);
+	archive_paths_sort(&p);
 	for (size_t i = 0; i < p.n; i++) {
 		k = strlen(p.v[i]);
 		if (strncmp(p.v[i], "audit/checkpoints/", 18) != 0 || k < 4 ||
@@ -940,7 +948,8 @@ archive_check_records(const char *bundle, X509 *trusted,
 	if (!archive_load_checkpoints(bundle, X509_get0_pubkey(trusted), cps,
 	    res))
 		goto out;
-	qsort(cps->v, cps->n, sizeof(*cps->v), archive_cp_cmp);
+	if (cps->n > 1)
+		qsort(cps->v, cps->n, sizeof(*cps->v), archive_cp_cmp);
 	res->checkpoints = cps->n;
 	if ((buf = archive_read(bundle, "audit/records.bin", SIZE_MAX / 2,
 	    &len)) == NULL) {

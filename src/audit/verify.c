@@ -69,7 +69,8 @@ verify_cp_load(const struct store_audit_checkpoint *cp, void *arg)
 		free(v->sig);
 		return 0;
 	}
-	memcpy(v->sig, cp->sig, cp->sig_len);
+	if (cp->sig_len > 0)
+		memcpy(v->sig, cp->sig, cp->sig_len);
 	c->n++;
 	return 1;
 }
@@ -326,7 +327,8 @@ audit_verify(struct store *st, const struct audit_verify_opts *o,
 	if (!verify_cp_sigs(&cps, o->pub, res) ||
 	    !verify_head_file(o, &cps, res))
 		goto out;
-	qsort(cps.v, cps.n, sizeof(*cps.v), verify_cp_cmp);
+	if (cps.n > 1)
+		qsort(cps.v, cps.n, sizeof(*cps.v), verify_cp_cmp);
 	if (!verify_start(st, &w))
 		goto out;
 	/* A purge checkpoint before the first record is already passed. */
