@@ -13,6 +13,7 @@ libcmocka-dev
 gnutls-bin libnss3-tools
 curl nginx
 wrk time
+faketime
 "
 
 missing=""
