@@ -235,6 +235,7 @@ struct store_sqlite {
 	int		 in_txn;	/* between store_begin and its end */
 	const char	*walking;	/* the lean walk whose callback runs */
 	sqlite3_stmt	*stmt[STMT_MAX];
+	sqlite3_stmt	*ext[STORE_SQLITE_EXT_MAX];
 };
 
 static const struct store_ops sqlite_ops;
@@ -1625,6 +1626,8 @@ sqlite_free(struct store_sqlite *s)
 		return;
 	for (i = 0; i < STMT_MAX; i++)
 		sqlite3_finalize(s->stmt[i]);
+	for (i = 0; i < STORE_SQLITE_EXT_MAX; i++)
+		sqlite3_finalize(s->ext[i]);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_error("store: %s: cannot close: %s", s->path,
 		    sqlite3_errmsg(s->db));
@@ -1842,6 +1845,23 @@ struct sqlite3 *
 store_sqlite_handle(struct store *st)
 {
 	return sqlite_of(st)->db;
+}
+
+sqlite3_stmt *
+store_sqlite_ext_stmt(struct store *st, enum store_sqlite_ext slot,
+    const char *sql)
+{
+	struct store_sqlite *s = sqlite_of(st);
+
+	if ((unsigned int)slot >= STORE_SQLITE_EXT_MAX)
+		return NULL;
+	if (s->ext[slot] == NULL && sqlite3_prepare_v3(s->db, sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->ext[slot], NULL) != SQLITE_OK) {
+		log_error("store: %s: cannot prepare statement: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		return NULL;
+	}
+	return s->ext[slot];
 }
 
 static const struct store_ops sqlite_ops = {

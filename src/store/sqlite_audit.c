@@ -41,36 +41,41 @@ audit_copy32(sqlite3_stmt *stmt, int col, unsigned char out[32])
 
 /*
  * The chain's head: the newest record, or after a purge that kept none,
- * the purge checkpoint (so numbering and chaining go on from it).
+ * the purge checkpoint (so numbering and chaining go on from it). The
+ * first query runs with every audit record: it stays prepared.
  */
 static int
-audit_read_head(sqlite3 *db, int64_t *seq, unsigned char hash[32])
+audit_read_head(struct store *st, int64_t *seq, unsigned char hash[32])
 {
-	static const char *const sql[2] = {
-		"SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-		"SELECT seq, head_hash FROM audit_checkpoints "
-		"WHERE kind = 'purge' ORDER BY seq DESC LIMIT 1",
-	};
-	sqlite3_stmt *stmt = NULL;
-	int rc = SQLITE_DONE;
+	sqlite3 *db = store_sqlite_handle(st);
+	sqlite3_stmt *stmt;
+	int rc;
 
 	*seq = 0;
 	memset(hash, 0, 32);
-	for (int i = 0; i < 2; i++) {
-		if (!audit_prepare(db, sql[i], &stmt))
+	if ((stmt = store_sqlite_ext_stmt(st, STORE_SQLITE_EXT_AUDIT_HEAD,
+	    "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")) ==
+	    NULL)
+		return 0;
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(stmt, 0);
+		audit_copy32(stmt, 1, hash);
+	}
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE) {
+		if (!audit_prepare(db, "SELECT seq, head_hash FROM "
+		    "audit_checkpoints WHERE kind = 'purge' ORDER BY seq DESC "
+		    "LIMIT 1", &stmt))
 			return 0;
 		if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 			*seq = sqlite3_column_int64(stmt, 0);
 			audit_copy32(stmt, 1, hash);
 		}
 		sqlite3_finalize(stmt);
-		stmt = NULL;
-		if (rc == SQLITE_ROW)
-			return 1;
-		if (rc != SQLITE_DONE) {
-			log_error("store: audit log: %s", sqlite3_errmsg(db));
-			return 0;
-		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_error("store: audit log: %s", sqlite3_errmsg(db));
+		return 0;
 	}
 	return 1;
 }
@@ -85,14 +90,16 @@ audit_bind_text(sqlite3_stmt *stmt, int i, const char *text)
 }
 
 static int
-audit_insert(sqlite3 *db, const struct store_audit *rec)
+audit_insert(struct store *st, const struct store_audit *rec)
 {
-	sqlite3_stmt *stmt = NULL;
+	sqlite3 *db = store_sqlite_handle(st);
+	sqlite3_stmt *stmt;
 	int ok = 0;
 
-	if (!audit_prepare(db, "INSERT INTO audit_log (" AUDIT_COLUMNS ") "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-	    &stmt))
+	if ((stmt = store_sqlite_ext_stmt(st, STORE_SQLITE_EXT_AUDIT_INSERT,
+	    "INSERT INTO audit_log (" AUDIT_COLUMNS ") "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")) ==
+	    NULL)
 		return 0;
 	if (sqlite3_bind_int64(stmt, 1, rec->seq) != SQLITE_OK ||
 	    sqlite3_bind_int64(stmt, 2, rec->time) != SQLITE_OK ||
@@ -114,7 +121,9 @@ audit_insert(sqlite3 *db, const struct store_audit *rec)
 	}
 	ok = 1;
  out:
-	sqlite3_finalize(stmt);
+	/* Cached: reset, and drop the pointers into the caller's record. */
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
 	return ok;
 }
 
@@ -132,10 +141,10 @@ sqlite_audit_append(struct store *st, struct store_audit *rec,
 		    sqlite3_errmsg(db));
 		return 0;
 	}
-	if (!audit_read_head(db, &rec->seq, rec->prev_hash))
+	if (!audit_read_head(st, &rec->seq, rec->prev_hash))
 		goto out;
 	rec->seq++;
-	if (!seal(rec, arg) || !audit_insert(db, rec))
+	if (!seal(rec, arg) || !audit_insert(st, rec))
 		goto out;
 	if (own && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		log_error("store: audit log: cannot commit: %s",
@@ -152,7 +161,7 @@ sqlite_audit_append(struct store *st, struct store_audit *rec,
 int
 sqlite_audit_head(struct store *st, int64_t *seq, unsigned char *hash)
 {
-	return audit_read_head(store_sqlite_handle(st), seq, hash);
+	return audit_read_head(st, seq, hash);
 }
 
 int

@@ -90,6 +90,25 @@ struct store *store_sqlite_open(const char *path);
 /* The same, read-only and without migration (store_open_readonly()). */
 struct store *store_sqlite_open_readonly(const char *path);
 
+/*
+ * Statements that the back end's other files (sqlite_audit.c) keep
+ * prepared for the life of the connection, by slot: the audit record
+ * written with each certificate must not cost a prepare each time.
+ */
+enum store_sqlite_ext {
+	STORE_SQLITE_EXT_AUDIT_HEAD,
+	STORE_SQLITE_EXT_AUDIT_INSERT,
+	STORE_SQLITE_EXT_MAX
+};
+
+/*
+ * The statement of slot, prepared from sql on first use (sql must be the
+ * same each time). NULL on failure (logged). The caller resets it after
+ * use; store_close() finalizes it.
+ */
+struct sqlite3_stmt *store_sqlite_ext_stmt(struct store *st,
+    enum store_sqlite_ext slot, const char *sql);
+
 /* The SQLite back end's audit operations (sqlite_audit.c). */
 int sqlite_audit_append(struct store *, struct store_audit *,
     store_audit_seal_fn, void *);
