@@ -45,6 +45,10 @@ int cmd_backup(const struct cmd_global *g, int argc, char **argv);
 void cmd_backup_help(void);
 int cmd_restore(const struct cmd_global *g, int argc, char **argv);
 void cmd_restore_help(void);
+int cmd_audit(const struct cmd_global *g, int argc, char **argv);
+void cmd_audit_help(void);
+int cmd_archive(const struct cmd_global *g, int argc, char **argv);
+void cmd_archive_help(void);
 
 /* Opens the CA of g (with the signer unless no_signer). NULL if it fails. */
 struct ca *cmd_open_ca(const struct cmd_global *g, int no_signer);

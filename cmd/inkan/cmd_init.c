@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit/seal.h"
 #include "ca/crl.h"
 #include "ca/init.h"
 #include "cmd.h"
@@ -106,9 +107,10 @@ cmd_init(const struct cmd_global *g, int argc, char **argv)
 	ok = (o.config == NULL || cmd_init_copy(o.config, tmp, "inkan.conf")) &&
 	    (blocklist == NULL || (cmd_init_copy(blocklist, tmp,
 	    "key-blocklist.sha256") && lint_blocklist_set_default(blocklist))) &&
-	    ca_init_hierarchy(ca) &&
+	    audit_key_init(ca) && ca_init_hierarchy(ca) &&
 	    /* Distribution points answer from the first moment (CP-2.3). */
 	    ca_crl_issue_all(ca, time(NULL));
+	audit_ca(ca, "ca.init", "ca:hierarchy", ok ? "ok" : "failed", NULL);
 	ca_close(ca);
 	if (ok && file_exists(g->dir) && rmdir(g->dir) == -1)
 		ok = 0;

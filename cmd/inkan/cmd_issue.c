@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 
+#include "audit/seal.h"
 #include "ca/csr.h"
 #include "ca/issue.h"
 #include "cmd.h"
@@ -313,6 +314,22 @@ cmd_issue_output(const struct cmd_issue_opts *o, X509 *x,
 	return 1;
 }
 
+/*
+ * A refused request is a security-relevant event too (CP-5.4); the
+ * reason is in the log message ca_issue() printed.
+ */
+static void
+cmd_issue_audit_refused(struct ca *ca, const struct issue_request *req)
+{
+	char object[96], detail[1024] = "{\"subject\":";
+
+	snprintf(object, sizeof(object), "request:%s", req->policy);
+	if (!audit_json_str(detail, sizeof(detail) - 1, req->subject))
+		snprintf(detail, sizeof(detail), "{\"subject\":null");
+	strcat(detail, "}");
+	audit_ca(ca, "cert.request", object, "denied", detail);
+}
+
 int
 cmd_issue(const struct cmd_global *g, int argc, char **argv)
 {
@@ -343,8 +360,10 @@ cmd_issue(const struct cmd_global *g, int argc, char **argv)
 	}
 	if ((ca = cmd_open_ca(g, 0)) == NULL)
 		goto out;
-	if ((x = ca_issue(ca, &o.req, &chain)) == NULL)
+	if ((x = ca_issue(ca, &o.req, &chain)) == NULL) {
+		cmd_issue_audit_refused(ca, &o.req);
 		goto out;
+	}
 	/* Its OCSP answers exist before anyone can ask (CP-4.9.9). */
 	if (ocsp_presign_pending(ca, time(NULL)) < 0)
 		log_warn("issue: OCSP responses not yet signed; 'inkan ocsp "

@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/sha.h>
+
+#include "audit/seal.h"
 #include "cmd.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -33,6 +36,29 @@ cmd_publish_name_ok(const char *s)
 	return 1;
 }
 
+/*
+ * repository.publish with the document's SHA-256 (CP-5.4). Publishing
+ * needs no key, so the record is sealed by the next command that opens
+ * the signer, or by inkand.
+ */
+static void
+cmd_publish_audit(struct ca *ca, const char *name, const unsigned char *data,
+    size_t len, int ok)
+{
+	char object[160], detail[128], hex[65];
+	unsigned char h[32];
+
+	snprintf(object, sizeof(object), "doc:%s", name);
+	if (data != NULL)
+		SHA256(data, len, h);
+	else
+		memset(h, 0, sizeof(h));
+	audit_hex(h, 32, hex);
+	snprintf(detail, sizeof(detail), "{\"sha256\":\"%s\"}", hex);
+	audit_ca(ca, "repository.publish", object, ok ? "ok" : "failed",
+	    detail);
+}
+
 int
 cmd_publish(const struct cmd_global *g, int argc, char **argv)
 {
@@ -43,7 +69,7 @@ cmd_publish(const struct cmd_global *g, int argc, char **argv)
 	const char *name = NULL, *src, *slash;
 	char *docs = NULL, *path = NULL;
 	unsigned char *data = NULL;
-	size_t len;
+	size_t len = 0;
 	struct ca *ca;
 	int ch, ok = 0;
 
@@ -75,6 +101,7 @@ cmd_publish(const struct cmd_global *g, int argc, char **argv)
 	log_info("publish: %s published as %s", src, path);
 	ok = 1;
  out:
+	cmd_publish_audit(ca, name, data, len, ok);
 	free(data);
 	free(docs);
 	free(path);

@@ -36,6 +36,10 @@ static const struct cmd commands[] = {
 	    cmd_backup_help },
 	{ "restore", "rebuild a CA from a backup into a new directory",
 	    cmd_restore, cmd_restore_help },
+	{ "audit", "verify, show or seal the audit log", cmd_audit,
+	    cmd_audit_help },
+	{ "archive", "export, verify or purge archives (CP-5.5)", cmd_archive,
+	    cmd_archive_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

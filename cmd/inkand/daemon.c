@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "audit/seal.h"
 #include "ca/ca.h"
 #include "ca/clock.h"
 #include "http/accesslog.h"
@@ -237,6 +238,9 @@ inkand_open_ca(struct inkand *d)
 		    "carry a wrong time", o.dir);
 		return 0;
 	}
+	audit_who_daemon(&d->st.ca->who);
+	d->st.sealed_at = time(NULL);
+	audit_ca(d->st.ca, "daemon.start", "daemon:inkand", "ok", NULL);
 	atomic_store(&d->st.signer_up, 1);
 	atomic_store(&d->st.store_up, 1);
 	conf = d->st.ca->conf;
@@ -331,6 +335,9 @@ inkand_close(struct inkand *d)
 	http_accesslog_close(d->st.log);
 	http_metrics_free(d->st.metrics);
 	inkand_crl_free(&d->st);
+	/* ca_close() seals the log up to this record. */
+	if (d->st.ca != NULL)
+		audit_ca(d->st.ca, "daemon.stop", "daemon:inkand", "ok", NULL);
 	ca_close(d->st.ca);
 	pthread_mutex_destroy(&d->st.mu);
 	if (d->sigfd != -1)

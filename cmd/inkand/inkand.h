@@ -56,6 +56,7 @@ struct inkand_state {
 	size_t		 ncrl;
 	time_t		 renew_checked;	/* worker only */
 	struct ldap_publish_state ldap;	/* worker only */
+	time_t		 sealed_at;	/* worker only: last audit seal */
 };
 
 /* Runs the daemon until SIGTERM or SIGINT; returns the exit status. */

@@ -18,6 +18,7 @@
 #include <openssl/asn1.h>
 #include <openssl/x509.h>
 
+#include "audit/seal.h"
 #include "ca/ca.h"
 #include "ca/crl.h"
 #include "ca/responder.h"
@@ -188,6 +189,28 @@ inkand_renew(struct inkand_state *st, time_t now)
 		    n == 1 ? "" : "s");
 }
 
+/*
+ * Seals the audit log every AUDIT_SEAL_INTERVAL seconds, or sooner once
+ * AUDIT_SEAL_RECORDS records wait (CP-5.4); shutdown seals the rest.
+ */
+static void
+inkand_seal(struct inkand_state *st, time_t now)
+{
+	int64_t n;
+
+	if (!audit_unsealed(st->ca->store, &n) || n == 0)
+		return;
+	if (now - st->sealed_at < AUDIT_SEAL_INTERVAL &&
+	    n < AUDIT_SEAL_RECORDS)
+		return;
+	st->sealed_at = now;
+	if (!audit_seal(st->ca)) {
+		log_warn("audit: cannot seal the audit log; retrying in %d s",
+		    AUDIT_SEAL_INTERVAL);
+		http_metrics_signer_error(st->metrics);
+	}
+}
+
 void
 inkand_tick(struct inkand_state *st, time_t now)
 {
@@ -209,6 +232,7 @@ inkand_tick(struct inkand_state *st, time_t now)
 	/* The LDAP copy follows each new CRL; a failure waits a minute. */
 	ldap_publish_tick(st->ca, &st->ldap, now);
 	inkand_crl_scan(st, now);
+	inkand_seal(st, now);
 }
 
 /* 1 to go on, 0 when asked to stop. */

@@ -3,6 +3,7 @@
 
 #include <openssl/x509.h>
 
+#include "audit/audit.h"
 #include "conf/conf.h"
 #include "keys/signer.h"
 #include "store/store.h"
@@ -29,6 +30,8 @@ struct ca {
 	/* The clock check's newest event (src/ca/clock.c), once known. */
 	int64_t		 clock_last;
 	int		 clock_known;
+	/* Who acts, for the audit log (CP-5.4): the OS user by default. */
+	struct audit_who who;
 };
 
 struct ca_open_opts {

@@ -6,9 +6,11 @@
 
 #include <openssl/asn1t.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <openssl/x509v3.h>
 
 #include "ca/clock.h"
+#include "audit/seal.h"
 #include "lint/lint.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -593,6 +595,27 @@ crl_sign(struct crl_ctx *c, size_t *der_len)
 	return der;
 }
 
+/* crl.issue, with the entry count, partition and the CRL's SHA-256. */
+static int
+crl_audit(struct crl_ctx *c, int64_t number, const unsigned char *der,
+    size_t len, const char *outcome)
+{
+	char object[160], detail[256], hex[65];
+	unsigned char h[32];
+
+	snprintf(object, sizeof(object), "crl:%s:%lld", c->issuer,
+	    (long long)number);
+	if (der != NULL)
+		SHA256(der, len, h);
+	else
+		memset(h, 0, sizeof(h));
+	audit_hex(h, 32, hex);
+	snprintf(detail, sizeof(detail), "{\"entries\":%ld,\"partition\":%d,"
+	    "\"sha256\":\"%s\"}", c->entries, c->shards > 1 ? c->shard : -1,
+	    hex);
+	return audit_ca(c->ca, "crl.issue", object, outcome, detail);
+}
+
 /* Stores the CRL, then writes it where its URL points (CP-2.3). */
 static int
 crl_publish(struct crl_ctx *c, const unsigned char *der, size_t len,
@@ -601,9 +624,15 @@ crl_publish(struct crl_ctx *c, const unsigned char *der, size_t len,
 	char *path = NULL, *dir = NULL, *slash;
 	int ok = 0;
 
-	if (!store_crl_insert(c->ca->store, c->issuer, number, c->now,
-	    c->now + CRL_VALIDITY, der, len))
+	/* The CRL and its audit record commit together (CP-5.4). */
+	if (!store_begin(c->ca->store) ||
+	    !store_crl_insert(c->ca->store, c->issuer, number, c->now,
+	    c->now + CRL_VALIDITY, der, len) ||
+	    !crl_audit(c, number, der, len, "ok") ||
+	    !store_commit(c->ca->store)) {
+		store_rollback(c->ca->store);
 		goto out;
+	}
 	if ((path = ca_repository_path(c->ca, c->url)) == NULL) {
 		ok = 1;		/* served elsewhere: stored only */
 		goto out;
@@ -744,6 +773,8 @@ crl_issue_one(struct crl_ctx *c, int64_t *number)
 		*number = n;
 	ok = 1;
  out:
+	if (!ok && n > 0)
+		crl_audit(c, n, NULL, 0, "failed");
 	X509_CRL_free(signed_crl);
 	OPENSSL_free(der);
 	/* The next partition starts from an empty list. */

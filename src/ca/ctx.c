@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <openssl/pem.h>
+#include <openssl/sha.h>
 
 #include "ca/reconcile.h"
+#include "audit/seal.h"
 #include "lint/lint.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -56,6 +58,43 @@ ca_load_blocklist(struct ca *ca)
 }
 
 /*
+ * Configuration changes (CP-5.4): the SHA-256 of the configuration in
+ * force is kept in DIR/audit/config.sha256; a command that finds another
+ * one records config.change (config.load the first time). The file is
+ * edited by hand, so this is where a change can be seen.
+ */
+static void
+ca_audit_config(struct ca *ca)
+{
+	char *dir = NULL, *path = NULL, detail[200], hex[65];
+	unsigned char *text = NULL, *old = NULL, h[32];
+	size_t len, old_len = 0;
+
+	if ((text = file_read(ca->conf_path, FILE_READ_MAX, &len)) == NULL ||
+	    (dir = file_join(ca->dir, "audit")) == NULL ||
+	    (path = file_join(dir, "config.sha256")) == NULL)
+		goto out;
+	SHA256(text, len, h);
+	audit_hex(h, 32, hex);
+	if (file_exists(path) && (old = file_read(path, 128, &old_len)) !=
+	    NULL && old_len == 64 && memcmp(old, hex, 64) == 0)
+		goto out;
+	snprintf(detail, sizeof(detail), "{\"sha256\":\"%s\","
+	    "\"previous\":\"%.64s\"}", hex, old != NULL && old_len == 64 ?
+	    (const char *)old : "");
+	if (audit_ca(ca, old != NULL ? "config.change" : "config.load",
+	    "config:inkan.conf", "ok", detail) &&
+	    (!file_mkdirs(dir, 0755) ||
+	    !file_write_atomic(path, hex, 64, 0644, 0)))
+		log_warn("%s: cannot record the configuration's hash", path);
+ out:
+	free(text);
+	free(old);
+	free(dir);
+	free(path);
+}
+
+/*
  * Order matters: the configuration is validated before anything is
  * created, and the signer is forked before the store is opened so that it
  * inherits nothing but its key folder.
@@ -70,6 +109,7 @@ ca_open(const struct ca_open_opts *opts)
 	if ((ca = calloc(1, sizeof(*ca))) == NULL)
 		goto out;
 	ca->lock_fd = -1;
+	audit_who_local(&ca->who);
 	if ((ca->dir = strdup(opts->dir)) == NULL ||
 	    (keys = file_join(opts->dir, "keys")) == NULL ||
 	    (db = file_join(opts->dir, "inkan.db")) == NULL)
@@ -100,6 +140,7 @@ ca_open(const struct ca_open_opts *opts)
 	/* After the signer's fork: it must not inherit the lock. */
 	if (!opts->no_signer && (!ca_lock(ca) || !ca_reconcile(ca)))
 		goto out;
+	ca_audit_config(ca);
 	res = ca;
 	ca = NULL;
  out:
@@ -114,6 +155,10 @@ ca_close(struct ca *ca)
 {
 	if (ca == NULL)
 		return;
+	/* Each command seals what it (or anyone) recorded (CP-5.4). */
+	if (ca->signer != NULL && ca->store != NULL && !audit_seal(ca))
+		log_warn("audit: the log is not sealed; the next command "
+		    "or 'inkan audit seal' will seal it");
 	if (ca->signer != NULL && !signer_stop(ca->signer))
 		log_warn("signer did not exit cleanly");
 	store_close(ca->store);

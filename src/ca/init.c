@@ -32,6 +32,26 @@ init_entity_clear(struct init_entity *e)
 	memset(e, 0, sizeof(*e));
 }
 
+/*
+ * The key ceremony's record (CP-5.4, 6.1.1): the operator who ran init
+ * acts as the custodian of each new CA key.
+ */
+static void
+init_audit_key(struct ca *ca, const char *name, const char *key,
+    unsigned int bits, int ok)
+{
+	struct audit_event ev = { "key.generate", ca->who.actor, "custodian",
+	    ca->who.auth, ca->who.source, NULL, ok ? "ok" : "failed", NULL };
+	char object[SIGNER_KEY_NAME_MAX + 8], detail[160];
+
+	snprintf(object, sizeof(object), "key:%s", key);
+	snprintf(detail, sizeof(detail), "{\"ca\":\"%s\",\"alg\":"
+	    "\"RSA-%u\"}", name, bits);
+	ev.object = object;
+	ev.detail = detail;
+	audit_record(ca->store, &ev);
+}
+
 /* Generates the key in the signer and records the CA in the store. */
 static int
 init_entity_create(struct ca *ca, struct init_entity *e, const char *name,
@@ -69,6 +89,7 @@ init_entity_create(struct ca *ca, struct init_entity *e, const char *name,
 	rec.created_at = ca_now();
 	ok = store_ca_insert(ca->store, &rec);
  out:
+	init_audit_key(ca, name, key, bits, ok);
 	free(spki);
 	OPENSSL_free(subj);
 	return ok;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/seal.h"
 #include "ca/prelint.h"
 #include "ca/sign.h"
 #include "ocsp/presign.h"
@@ -78,6 +79,23 @@ responder_write(struct ca *ca, X509 *x, const char *name)
 	return ok;
 }
 
+/* responder.certify: which responder, and its new certificate. */
+static void
+responder_audit(struct ca *ca, const char *name, X509 *x, int ok)
+{
+	char object[120], detail[160];
+	char *serial = NULL;
+
+	snprintf(object, sizeof(object), "responder:%s", name);
+	if (x != NULL)
+		serial = cert_serial_hex(X509_get0_serialNumber(x));
+	snprintf(detail, sizeof(detail), "{\"serial\":\"%s\"}",
+	    serial != NULL ? serial : "");
+	audit_ca(ca, "responder.certify", object, ok ? "ok" : "failed",
+	    detail);
+	OPENSSL_free(serial);
+}
+
 int
 ca_responder_certify(struct ca *ca, const char *issuer, time_t now)
 {
@@ -113,6 +131,7 @@ ca_responder_certify(struct ca *ca, const char *issuer, time_t now)
 	log_info("%s: OCSP responder certificate issued (table 7.3-1)", name);
 	ok = 1;
  out:
+	responder_audit(ca, name, x, ok);
 	OPENSSL_free(der);
 	store_ca_free(rec);
 	store_ca_free(carec);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "audit/seal.h"
 #include "ca/crl.h"
 #include "publish/ldap.h"
 #include "ocsp/presign.h"
@@ -195,6 +196,22 @@ revoke_ocsp_current(struct ca *ca, const struct store_cert *c)
 	return current;
 }
 
+/* cert.revoke or cert.suspend, with the reason and dates. */
+static int
+revoke_audit(struct ca *ca, const struct store_cert *c,
+    const struct revoke_request *req, time_t when, const char *outcome)
+{
+	char object[200], detail[256];
+
+	snprintf(object, sizeof(object), "cert:%s:%s", c->issuer, c->serial);
+	snprintf(detail, sizeof(detail), "{\"reason\":\"%s\","
+	    "\"revoked_at\":%lld,\"invalidity_at\":%lld}",
+	    ca_reason_name(req->reason), (long long)when,
+	    (long long)req->invalidity);
+	return audit_ca(ca, req->reason == REASON_HOLD ? "cert.suspend" :
+	    "cert.revoke", object, outcome, detail);
+}
+
 int
 ca_revoke(struct ca *ca, const struct revoke_request *req, time_t now)
 {
@@ -207,14 +224,31 @@ ca_revoke(struct ca *ca, const struct revoke_request *req, time_t now)
 		log_error("revoke: invalid reason code");
 		return 0;
 	}
-	if ((c = revoke_find_cert(ca, req)) == NULL)
+	if ((c = revoke_find_cert(ca, req)) == NULL) {
+		char object[200];
+
+		snprintf(object, sizeof(object), "cert:%s:%s",
+		    req->issuer != NULL ? req->issuer : "*", req->serial);
+		audit_ca(ca, req->reason == REASON_HOLD ? "cert.suspend" :
+		    "cert.revoke", object, "denied", "{\"why\":\"no such "
+		    "certificate\"}");
 		return 0;
-	if (!revoke_check(c, req, when, now))
+	}
+	if (!revoke_check(c, req, when, now)) {
+		revoke_audit(ca, c, req, when, "denied");
 		goto out;
-	if (!store_cert_revoke(ca->store, c->issuer, c->serial,
+	}
+	/* The change and its audit record commit together (CP-5.4). */
+	if (!store_begin(ca->store) ||
+	    !store_cert_revoke(ca->store, c->issuer, c->serial,
 	    req->reason == REASON_HOLD ? STORE_STATUS_HOLD :
-	    STORE_STATUS_REVOKED, when, req->reason, req->invalidity))
+	    STORE_STATUS_REVOKED, when, req->reason, req->invalidity) ||
+	    !revoke_audit(ca, c, req, when, "ok") ||
+	    !store_commit(ca->store)) {
+		store_rollback(ca->store);
+		revoke_audit(ca, c, req, when, "failed");
 		goto out;
+	}
 	log_info("revoke: %s/%s %s (%s)", c->issuer, c->serial,
 	    req->reason == REASON_HOLD ? "suspended" : "revoked",
 	    ca_reason_name(req->reason));

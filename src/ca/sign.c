@@ -8,6 +8,7 @@
 #include <openssl/sha.h>
 
 #include "ca/clock.h"
+#include "audit/seal.h"
 #include "util/file.h"
 #include "util/log.h"
 #include "x509/cert.h"
@@ -79,6 +80,34 @@ ca_intent_row(const struct ca_signing *how, const struct ca_sign_item *it,
 	    ca_time_of(X509_get0_notAfter(it->tbs), &row->not_after);
 }
 
+/*
+ * The audit record of one item (CP-5.4), in the transaction that stores
+ * it: serial, TBS hash and profile. type is cert.intent (before the
+ * signer sees it) or cert.issue ("failed" for a signature refused).
+ */
+static int
+ca_audit_item(struct ca *ca, const struct ca_signing *how,
+    const struct ca_sign_item *it, const struct ca_pending *p, int intent)
+{
+	char object[200], detail[512], hex[65];
+	unsigned char h[32];
+
+	snprintf(object, sizeof(object), "cert:%s:%s", how->issuer,
+	    p->serial);
+	SHA256(p->tbs, p->tbs_len, h);
+	audit_hex(h, 32, hex);
+	snprintf(detail, sizeof(detail), "{\"tbs_sha256\":\"%s\","
+	    "\"profile\":", hex);
+	if (!audit_json_str(detail, sizeof(detail) - 1, it->profile))
+		return 0;
+	strcat(detail, "}");
+	if (intent)
+		return audit_ca(ca, "cert.intent", object, "ok", detail);
+	return audit_ca(ca, how->op == SIGNER_OP_SIGN_CA_CERT ?
+	    "cert.issue.ca" : "cert.issue", object,
+	    it->der != NULL ? "ok" : "failed", detail);
+}
+
 /* Step 1: every intent durable in one transaction before any signing. */
 static int
 ca_record_intents(struct ca *ca, const struct ca_signing *how,
@@ -95,7 +124,8 @@ ca_record_intents(struct ca *ca, const struct ca_signing *how,
 		    (p[i].serial = cert_serial_hex(
 		    X509_get0_serialNumber(items[i].tbs))) == NULL ||
 		    !ca_intent_row(how, &items[i], &p[i], &row, &subject) ||
-		    !store_cert_intent(ca->store, &row))
+		    !store_cert_intent(ca->store, &row) ||
+		    !ca_audit_item(ca, how, &items[i], &p[i], 1))
 			goto out;
 		free(subject);
 		subject = NULL;
@@ -227,6 +257,7 @@ ca_record_issued(struct ca *ca, const struct ca_signing *how,
 			ok = store_cert_issued(ca->store, how->issuer,
 			    p[i].serial, items[i].der, items[i].der_len,
 			    ca_now());
+		ok = ok && ca_audit_item(ca, how, &items[i], &p[i], 0);
 	}
 	if (ok && store_commit(ca->store))
 		return 1;
@@ -258,8 +289,14 @@ ca_key_ready(struct ca *ca, const struct ca_signing *how)
 	for (size_t i = 0; i < ca->nready; i++)
 		if (strcmp(ca->ready[i], how->key) == 0)
 			return 1;
-	if (!signer_pubkey(ca->signer, how->key, &spki, &spki_len))
+	if (!signer_pubkey(ca->signer, how->key, &spki, &spki_len)) {
+		char object[SIGNER_KEY_NAME_MAX + 8];
+
+		/* A wrong passphrase, or a key file missing or damaged. */
+		snprintf(object, sizeof(object), "key:%s", how->key);
+		audit_ca(ca, "key.unlock", object, "failed", NULL);
 		goto out;
+	}
 	if ((len = i2d_PUBKEY(how->issuer_pub, &mine)) <= 0 ||
 	    (size_t)len != spki_len || memcmp(mine, spki, spki_len) != 0) {
 		log_error("issuance: signer key %s is not the key of %s's "

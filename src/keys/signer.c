@@ -276,7 +276,8 @@ static int
 signer_op_signs(enum signer_op op)
 {
 	return op == SIGNER_OP_SIGN_CERT || op == SIGNER_OP_SIGN_CA_CERT ||
-	    op == SIGNER_OP_SIGN_CRL || op == SIGNER_OP_SIGN_OCSP;
+	    op == SIGNER_OP_SIGN_CRL || op == SIGNER_OP_SIGN_OCSP ||
+	    op == SIGNER_OP_SIGN_AUDIT;
 }
 
 int

@@ -39,6 +39,9 @@
 #define SIGNER_FRAME_MAX	(64 * 1024 * 1024)
 #define SIGNER_KEY_NAME_MAX	64
 
+/* The audit log's signing key (src/audit/): SIGNER_OP_SIGN_AUDIT only. */
+#define SIGNER_AUDIT_KEY	"audit"
+
 enum signer_op {
 	/*
 	 * payload u32 bits (2048, 3072 or 4096); makes NAME.key, never
@@ -70,6 +73,15 @@ enum signer_op {
 	SIGNER_OP_SIGN_CRL,
 	/* payload ResponseData DER (RFC 6960 tbsResponseData); reply signature */
 	SIGNER_OP_SIGN_OCSP,
+	/*
+	 * payload: bytes of the audit log to seal (a checkpoint, the
+	 * signed attributes of an archive manifest's CMS SignedData, the
+	 * audit key's own self-signed certificate); reply signature. Only
+	 * the key SIGNER_AUDIT_KEY signs these, and that key signs nothing
+	 * else: its signatures vouch for the audit log, never for a
+	 * certificate a relying party would trust.
+	 */
+	SIGNER_OP_SIGN_AUDIT,
 	SIGNER_OP_MAX
 };
 

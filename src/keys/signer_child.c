@@ -150,6 +150,10 @@ signer_child_sign(struct signer_child *c, const struct frame_req *req,
 	struct tbs_check tc;
 	struct filekey *fk;
 
+	/* The audit key seals the log and nothing else. */
+	if (strcmp(req->name, SIGNER_AUDIT_KEY) == 0)
+		return signer_refuse(why, req->name, "the audit key signs "
+		    "only the audit log");
 	if ((fk = filekey_get(c->store, req->name, why)) == NULL)
 		return 0;
 	memset(&tc, 0, sizeof(tc));
@@ -162,8 +166,42 @@ signer_child_sign(struct signer_child *c, const struct frame_req *req,
 	if ((tc.certs = filekey_get0_certs(c->store, fk, why)) == NULL ||
 	    !tbs_check(&tc, why))
 		return 0;
-	/* TODO(audit): record the signature before returning it (STYLE). */
+	/*
+	 * The signer has no store: its caller writes the audit record in
+	 * the transaction that stores what was signed (src/ca/sign.c, CRL,
+	 * OCSP), and a refusal here reaches the caller as a failure that
+	 * it records. The signer itself keeps no log a compromise of the
+	 * caller could not also forge; the chain's checkpoints, signed
+	 * here by the audit key, are what protects the log.
+	 */
 	if (!tbs_sign(fk->pkey, tc.md, tc.tbs, tc.len, &ans->data, &ans->len))
+		return signer_refuse(why, fk->name, "signature failed");
+	return 1;
+}
+
+/*
+ * Seals audit data with the audit key (SIGNER_OP_SIGN_AUDIT). The bytes
+ * are not parsed: the key certifies nothing, so what it signs can only
+ * be checked against the audit key itself.
+ */
+static int
+signer_child_sign_audit(struct signer_child *c, const struct frame_req *req,
+    struct signer_answer *ans, struct signer_reason *why)
+{
+	struct filekey *fk;
+
+	if (strcmp(req->name, SIGNER_AUDIT_KEY) != 0)
+		return signer_refuse(why, req->name, "only the audit key "
+		    "signs audit data");
+	if (req->md == SIGNER_MD_SHA1)
+		return signer_refuse(why, req->name, "audit data is signed "
+		    "with SHA-256 or stronger");
+	if (req->len == 0)
+		return signer_refuse(why, req->name, "nothing to sign");
+	if ((fk = filekey_get(c->store, req->name, why)) == NULL)
+		return 0;
+	if (!tbs_sign(fk->pkey, req->md, req->payload, req->len, &ans->data,
+	    &ans->len))
 		return signer_refuse(why, fk->name, "signature failed");
 	return 1;
 }
@@ -177,6 +215,7 @@ static const signer_handler signer_handlers[SIGNER_OP_MAX] = {
 	[SIGNER_OP_SIGN_CA_CERT] = signer_child_sign,
 	[SIGNER_OP_SIGN_CRL] = signer_child_sign,
 	[SIGNER_OP_SIGN_OCSP] = signer_child_sign,
+	[SIGNER_OP_SIGN_AUDIT] = signer_child_sign_audit,
 };
 
 static int

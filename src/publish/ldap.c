@@ -7,6 +7,7 @@
 #include <ldap.h>
 #include <openssl/x509.h>
 
+#include "audit/seal.h"
 #include "store/store.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -302,6 +303,7 @@ ldap_publish_one(LDAP *ld, const char *url, struct ca *ca, const char *name)
 {
 	struct ldap_ca_entry e;
 	LDAPMod cert_mod, crl_mod, arl_mod, *mods[4];
+	char object[96], detail[48];
 	size_t m = 0, depth = 0;
 	int rc, ok = 0;
 
@@ -351,6 +353,7 @@ ldap_publish_one(LDAP *ld, const char *url, struct ca *ca, const char *name)
 		    ldap_err2string(rc));
 		goto out;
 	}
+	ok = 1;
 	if (e.crl[0] != NULL)
 		log_info("ldap: %s: %d certificate(s) and CRL %lld published "
 		    "at %s", name, ldap_count(e.certs),
@@ -358,8 +361,13 @@ ldap_publish_one(LDAP *ld, const char *url, struct ca *ca, const char *name)
 	else
 		log_info("ldap: %s: %d certificate(s) published at %s", name,
 		    ldap_count(e.certs), e.dn);
-	ok = 1;
  out:
+	/* Repository publication is an audited event (CP-5.4.1). */
+	snprintf(object, sizeof(object), "ldap:%s", name);
+	snprintf(detail, sizeof(detail), "{\"crl\":%lld}", e.crl[0] != NULL ?
+	    (long long)e.crl_rec->number : -1LL);
+	audit_ca(ca, "repository.publish", object, ok ? "ok" : "failed",
+	    detail);
 	ldap_ca_entry_clear(&e);
 	return ok;
 }

@@ -235,6 +235,7 @@ struct store_sqlite {
 	int		 in_txn;	/* between store_begin and its end */
 	const char	*walking;	/* the lean walk whose callback runs */
 	sqlite3_stmt	*stmt[STMT_MAX];
+	sqlite3_stmt	*ext[STORE_SQLITE_EXT_MAX];
 };
 
 static const struct store_ops sqlite_ops;
@@ -1625,6 +1626,8 @@ sqlite_free(struct store_sqlite *s)
 		return;
 	for (i = 0; i < STMT_MAX; i++)
 		sqlite3_finalize(s->stmt[i]);
+	for (i = 0; i < STORE_SQLITE_EXT_MAX; i++)
+		sqlite3_finalize(s->ext[i]);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_error("store: %s: cannot close: %s", s->path,
 		    sqlite3_errmsg(s->db));
@@ -1694,7 +1697,7 @@ sqlite_harden(struct store_sqlite *s)
 }
 
 static int
-sqlite_connect(struct store_sqlite *s)
+sqlite_connect(struct store_sqlite *s, int flags)
 {
 	if (sqlite3_libversion_number() < SQLITE_MIN_VERSION) {
 		log_error("store: %s: SQLite %s is too old; 3.37 or later is "
@@ -1702,8 +1705,8 @@ sqlite_connect(struct store_sqlite *s)
 		return 0;
 	}
 	/* No SQLITE_OPEN_CREATE: sqlite_create_file() made it, mode 0600. */
-	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(s->path, &s->db, flags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
 		log_error("store: %s: cannot open: %s", s->path,
 		    s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
 		return 0;
@@ -1810,8 +1813,39 @@ store_sqlite_open(const char *path)
 		goto out;
 	}
 	s->base.ops = &sqlite_ops;
-	if (!sqlite_create_file(path) || !sqlite_connect(s) ||
+	if (!sqlite_create_file(path) ||
+	    !sqlite_connect(s, SQLITE_OPEN_READWRITE) ||
 	    !sqlite_configure(s) || !store_sqlite_migrate(s->db, s->path))
+		goto out;
+	res = &s->base;
+	s = NULL;
+ out:
+	sqlite_free(s);
+	return res;
+}
+
+/*
+ * Read-only: no file is created, no PRAGMA written, no migration run; a
+ * store older than this code is read as it is, and the audit calls fail
+ * on one that has no audit log yet.
+ */
+struct store *
+store_sqlite_open_readonly(const char *path)
+{
+	struct store_sqlite *s;
+	struct store *res = NULL;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->path = strdup(path)) == NULL) {
+		log_error("store: %s: out of memory", path);
+		goto out;
+	}
+	s->base.ops = &sqlite_ops;
+	if (access(path, R_OK) != 0) {
+		log_error("store: %s: cannot read: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!sqlite_connect(s, SQLITE_OPEN_READONLY) || !sqlite_probe(s))
 		goto out;
 	res = &s->base;
 	s = NULL;
@@ -1824,6 +1858,23 @@ struct sqlite3 *
 store_sqlite_handle(struct store *st)
 {
 	return sqlite_of(st)->db;
+}
+
+sqlite3_stmt *
+store_sqlite_ext_stmt(struct store *st, enum store_sqlite_ext slot,
+    const char *sql)
+{
+	struct store_sqlite *s = sqlite_of(st);
+
+	if ((unsigned int)slot >= STORE_SQLITE_EXT_MAX)
+		return NULL;
+	if (s->ext[slot] == NULL && sqlite3_prepare_v3(s->db, sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->ext[slot], NULL) != SQLITE_OK) {
+		log_error("store: %s: cannot prepare statement: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		return NULL;
+	}
+	return s->ext[slot];
 }
 
 static const struct store_ops sqlite_ops = {
@@ -1858,4 +1909,13 @@ static const struct store_ops sqlite_ops = {
 	.backup = store_sqlite_backup,
 	.check = store_sqlite_check,
 	.last_event = store_sqlite_last_event,
+	.audit_append = sqlite_audit_append,
+	.audit_head = sqlite_audit_head,
+	.audit_first = sqlite_audit_first,
+	.audit_each = sqlite_audit_each,
+	.audit_checkpoint_insert = sqlite_audit_checkpoint_insert,
+	.audit_checkpoint_each = sqlite_audit_checkpoint_each,
+	.audit_checkpoint_last = sqlite_audit_checkpoint_last,
+	.crl_each_between = sqlite_crl_each_between,
+	.audit_purge = sqlite_audit_purge,
 };

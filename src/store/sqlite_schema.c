@@ -210,6 +210,60 @@ static const char *const schema_migrations[] = {
 	/* 3: a responder loads only what was signed since its last look. */
 	"CREATE INDEX ocsp_responses_produced"
 	"  ON ocsp_responses (produced_at);",
+
+	/*
+	 * 4: the audit log (CP-5.4), a hash chain (src/audit/chain.c), and
+	 * its checkpoints signed by the audit key. Records are appended,
+	 * never changed; they are deleted only by a purge (CP-5.5.2), and
+	 * only up to a signed checkpoint of kind 'purge', which marks where
+	 * the kept chain starts. The hashes are checked by inkan audit
+	 * verify, which does not trust these triggers.
+	 */
+	"CREATE TABLE audit_log ("
+	"  seq INTEGER PRIMARY KEY CHECK (seq > 0),"
+	"  time INTEGER NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  role TEXT NOT NULL,"
+	"  auth TEXT NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  object TEXT NOT NULL,"
+	"  outcome TEXT NOT NULL,"
+	"  detail TEXT,"
+	"  prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),"
+	"  hash BLOB NOT NULL CHECK (length(hash) = 32)"
+	") STRICT;"
+	"CREATE INDEX audit_log_time ON audit_log (time);"
+	"CREATE TABLE audit_checkpoints ("
+	"  seq INTEGER NOT NULL CHECK (seq >= 0),"
+	"  head_hash BLOB NOT NULL CHECK (length(head_hash) = 32),"
+	"  time INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('seal', 'purge')),"
+	"  signature BLOB NOT NULL CHECK (length(signature) > 0),"
+	"  PRIMARY KEY (seq, kind)"
+	") STRICT;"
+	"CREATE TRIGGER audit_log_append BEFORE INSERT ON audit_log"
+	" WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1"
+	"   FROM audit_log) AND EXISTS (SELECT 1 FROM audit_log)"
+	" BEGIN SELECT RAISE(ABORT, 'audit records are appended in sequence');"
+	" END;"
+	"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+	" BEGIN SELECT RAISE(ABORT, 'audit records are never changed'); END;"
+	"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+	" WHEN OLD.seq > (SELECT coalesce(max(seq), 0) FROM audit_checkpoints"
+	"   WHERE kind = 'purge')"
+	" BEGIN SELECT RAISE(ABORT, 'audit records are deleted only by a"
+	" purge, up to its signed checkpoint'); END;"
+	"CREATE TRIGGER audit_checkpoints_no_update"
+	" BEFORE UPDATE ON audit_checkpoints"
+	" BEGIN SELECT RAISE(ABORT, 'audit checkpoints are never changed');"
+	" END;"
+	"CREATE TRIGGER audit_checkpoints_no_delete"
+	" BEFORE DELETE ON audit_checkpoints"
+	" WHEN OLD.seq >= (SELECT coalesce(max(seq), 0)"
+	"   FROM audit_checkpoints WHERE kind = 'purge')"
+	" BEGIN SELECT RAISE(ABORT, 'audit checkpoints are deleted only by a"
+	" purge, before its own'); END;",
 };
 
 #define SCHEMA_VERSION_MAX \

@@ -396,4 +396,109 @@ const char *store_ca_kind_name(enum store_ca_kind kind);
 const char *store_cert_state_name(enum store_cert_state state);
 const char *store_cert_status_name(enum store_cert_status status);
 
+/*
+ * The audit log (CP-5.4; src/audit/ owns its format). Records form a hash
+ * chain: each holds the hash of the one before, and its own hash, which
+ * the caller computes (src/audit/chain.c) in the seal callback once the
+ * store has given the record its sequence number and previous hash.
+ * Checkpoints, signed by the audit key, seal the chain up to a record.
+ * Records are never changed; a purge (CP-5.5.2) deletes the oldest up to
+ * a signed checkpoint of kind "purge" (the schema allows nothing else).
+ */
+#define STORE_AUDIT_FIELD_MAX	1024	/* type, actor, ..., outcome */
+#define STORE_AUDIT_DETAIL_MAX	(64 * 1024)
+
+struct store_audit {
+	int64_t		 seq;		/* 1, 2, ...; set by the store */
+	int64_t		 time;		/* UTC seconds */
+	char		*type;
+	char		*actor;
+	char		*role;
+	char		*auth;
+	char		*source;
+	char		*object;
+	char		*outcome;
+	char		*detail;	/* JSON object text, or NULL */
+	unsigned char	 prev_hash[32];	/* set by the store */
+	unsigned char	 hash[32];	/* set by the seal callback */
+};
+
+struct store_audit_checkpoint {
+	int64_t		 seq;		/* last record sealed (0: none yet) */
+	unsigned char	 head_hash[32];	/* its hash (zeros if seq is 0) */
+	int64_t		 time;
+	char		*kind;		/* "seal" or "purge" */
+	unsigned char	*sig;
+	size_t		 sig_len;
+};
+
+/* Fills rec->hash from the other fields; 1 on success. */
+typedef int (*store_audit_seal_fn)(struct store_audit *rec, void *arg);
+
+/*
+ * Appends rec: sets rec->seq and rec->prev_hash from the chain's head
+ * (seq 1 and zeros on an empty log), calls seal, inserts. Inside
+ * store_begin() the record joins the caller's transaction, so it commits
+ * or rolls back with the event; outside, it takes the write lock for
+ * itself, so that two processes never fork the chain.
+ */
+int store_audit_append(struct store *st, struct store_audit *rec,
+    store_audit_seal_fn seal, void *arg);
+
+/* The newest record's seq and hash: seq 0 and zeros if there is none. */
+int store_audit_head(struct store *st, int64_t *seq, unsigned char hash[32]);
+
+/* The oldest record's seq and prev_hash: seq 0 if there is none. */
+int store_audit_first(struct store *st, int64_t *seq,
+    unsigned char prev_hash[32]);
+
+/*
+ * Calls fn for each record with seq >= from_seq and time >= since, by
+ * seq. The record and its pointers are valid only during the callback;
+ * fn returns 1 to go on, 0 to stop (then store_audit_each returns 0).
+ * fn must not call the store.
+ */
+typedef int (*store_audit_fn)(const struct store_audit *rec, void *arg);
+int store_audit_each(struct store *st, int64_t from_seq, int64_t since,
+    store_audit_fn fn, void *arg);
+
+/* Adds a checkpoint; fails if one with its seq and kind exists. */
+int store_audit_checkpoint_insert(struct store *st,
+    const struct store_audit_checkpoint *cp);
+
+/*
+ * Calls fn for each checkpoint, by seq, as store_audit_each (lean; fn
+ * must not call the store).
+ */
+typedef int (*store_audit_checkpoint_fn)(
+    const struct store_audit_checkpoint *cp, void *arg);
+int store_audit_checkpoint_each(struct store *st,
+    store_audit_checkpoint_fn fn, void *arg);
+
+/*
+ * Calls fn for each CRL, of any issuer, with from <= this_update <= to,
+ * by issuer and number: the archive's walk (CP-5.5). As store_audit_each,
+ * the record lives only during the callback, which must not call the
+ * store.
+ */
+typedef int (*store_crl_fn)(const struct store_crl *crl, void *arg);
+int store_crl_each_between(struct store *st, int64_t from, int64_t to,
+    store_crl_fn fn, void *arg);
+
+/* The newest checkpoint's seq: 0 if there is none. */
+int store_audit_checkpoint_last(struct store *st, int64_t *seq);
+
+/*
+ * Deletes the records with seq <= upto and the checkpoints before upto,
+ * in one transaction. The checkpoint of kind "purge" at upto must exist
+ * (the schema refuses anything else).
+ */
+int store_audit_purge(struct store *st, int64_t upto);
+
+/*
+ * Opens an existing store read-only, without migrating it (auditors,
+ * inkan audit show and verify). NULL on failure (logged).
+ */
+struct store *store_open_readonly(const char *spec);
+
 #endif

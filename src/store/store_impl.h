@@ -59,6 +59,20 @@ struct store_ops {
 	int	(*backup)(struct store *, const char *);
 	int	(*check)(struct store *);
 	int	(*last_event)(struct store *, int64_t *);
+	int	(*audit_append)(struct store *, struct store_audit *,
+		    store_audit_seal_fn, void *);
+	int	(*audit_head)(struct store *, int64_t *, unsigned char *);
+	int	(*audit_first)(struct store *, int64_t *, unsigned char *);
+	int	(*audit_each)(struct store *, int64_t, int64_t, store_audit_fn,
+		    void *);
+	int	(*audit_checkpoint_insert)(struct store *,
+		    const struct store_audit_checkpoint *);
+	int	(*audit_checkpoint_each)(struct store *,
+		    store_audit_checkpoint_fn, void *);
+	int	(*audit_checkpoint_last)(struct store *, int64_t *);
+	int	(*crl_each_between)(struct store *, int64_t, int64_t,
+		    store_crl_fn, void *);
+	int	(*audit_purge)(struct store *, int64_t);
 };
 
 /* Embedded first in each back end's own struct, which casts it back. */
@@ -77,6 +91,44 @@ struct store {
  * Returns NULL on failure (logged); store_close() frees the result.
  */
 struct store *store_sqlite_open(const char *path);
+
+/* The same, read-only and without migration (store_open_readonly()). */
+struct store *store_sqlite_open_readonly(const char *path);
+
+/*
+ * Statements that the back end's other files (sqlite_audit.c) keep
+ * prepared for the life of the connection, by slot: the audit record
+ * written with each certificate must not cost a prepare each time.
+ */
+enum store_sqlite_ext {
+	STORE_SQLITE_EXT_AUDIT_HEAD,
+	STORE_SQLITE_EXT_AUDIT_INSERT,
+	STORE_SQLITE_EXT_MAX
+};
+
+/*
+ * The statement of slot, prepared from sql on first use (sql must be the
+ * same each time). NULL on failure (logged). The caller resets it after
+ * use; store_close() finalizes it.
+ */
+struct sqlite3_stmt *store_sqlite_ext_stmt(struct store *st,
+    enum store_sqlite_ext slot, const char *sql);
+
+/* The SQLite back end's audit operations (sqlite_audit.c). */
+int sqlite_audit_append(struct store *, struct store_audit *,
+    store_audit_seal_fn, void *);
+int sqlite_audit_head(struct store *, int64_t *, unsigned char *);
+int sqlite_audit_first(struct store *, int64_t *, unsigned char *);
+int sqlite_audit_each(struct store *, int64_t, int64_t, store_audit_fn,
+    void *);
+int sqlite_audit_checkpoint_insert(struct store *,
+    const struct store_audit_checkpoint *);
+int sqlite_audit_checkpoint_each(struct store *, store_audit_checkpoint_fn,
+    void *);
+int sqlite_audit_checkpoint_last(struct store *, int64_t *);
+int sqlite_crl_each_between(struct store *, int64_t, int64_t, store_crl_fn,
+    void *);
+int sqlite_audit_purge(struct store *, int64_t);
 
 /*
  * The SQLite connection behind st, for tests that check PRAGMAs or damage

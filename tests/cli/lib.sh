@@ -663,8 +663,11 @@ verify_nss() {
 
 # snapshot DIR...: every regular file (path, size, checksum) under the
 # directories, except the SQLite database and its journals.
+# A refusal is itself recorded and sealed in the audit log (CP-5.4): the
+# newest checkpoint's copy (audit/last-checkpoint.*) changes like the store.
 snapshot() {
-	find "$@" -type f ! -name 'inkan.db*' -exec cksum {} + 2>/dev/null |
+	find "$@" -type f ! -name 'inkan.db*' ! -name 'last-checkpoint.*' \
+	    -exec cksum {} + 2>/dev/null |
 	    LC_ALL=C sort -k3
 }
 
