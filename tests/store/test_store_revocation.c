@@ -1143,10 +1143,10 @@ test_migrate_from_v1(void **state)
 	capture_begin(&cap);
 	st = store_open(path);
 	assert_non_null(strstr(capture_end(&cap),
-	    "schema migrated from version 1 to 3"));
+	    "schema migrated from version 1 to "));
 	assert_non_null(st);
 	assert_true(store_schema_version(st, &version));
-	assert_int_equal(version, 3);
+	assert_true(version >= 3);
 
 	c = get_cert(st, "pubca1", "02");
 	assert_int_equal(c->status, STORE_STATUS_REVOKED);
