@@ -30,6 +30,8 @@ static const struct cmd commands[] = {
 	{ "inspect", "print a certificate", cmd_inspect, cmd_inspect_help },
 	{ "lint", "check certificates against RFC 5280, the CABF BRs and the CP",
 	    cmd_lint, cmd_lint_help },
+	{ "account", "manage RA accounts: add, list, disable, reset-mfa",
+	    cmd_account, cmd_account_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -19,10 +19,12 @@
 #include "http/accesslog.h"
 #include "http/metrics.h"
 #include "http/ocsp.h"
+#include "http/ra_api.h"
 #include "http/repository.h"
 #include "http/server.h"
 #include "inkand.h"
 #include "ocsp/responder.h"
+#include "ra/account.h"
 #include "util/file.h"
 #include "version.h"
 
@@ -35,6 +37,8 @@ struct inkand {
 	struct inkand_state st;
 	struct http_repository *repo;
 	struct http_ocsp *ocsp;
+	struct ra	*ra;
+	struct http_ra	*ra_api;
 	struct http_server *server;
 	const char	*ca_names[CONF_ISSUING_MAX + CONF_ROOTS_MAX];
 	size_t		 nca_names;
@@ -245,6 +249,36 @@ inkand_open_ca(struct inkand *d)
 	return inkand_crl_setup(&d->st);
 }
 
+/*
+ * The RA API gets a store connection of its own, apart from the
+ * worker's (a connection is never shared between threads); the HTTP
+ * threads take turns on it (struct ra's mutex).
+ */
+static int
+inkand_open_ra(struct inkand *d)
+{
+	struct ra_session_policy pol = { RA_SESSION_IDLE_DEFAULT,
+	    RA_SESSION_LIFETIME_DEFAULT };
+	struct store *st;
+	char *path;
+
+	if (d->opts->session_idle != 0)
+		pol.idle = d->opts->session_idle;
+	if (d->opts->session_lifetime != 0)
+		pol.lifetime = d->opts->session_lifetime;
+	if ((path = file_join(d->opts->dir, "inkan.db")) == NULL)
+		return 0;
+	st = store_open(path);
+	free(path);
+	if (st == NULL)
+		return 0;
+	if ((d->ra = ra_new(st, 1, &pol)) == NULL) {
+		store_close(st);
+		return 0;
+	}
+	return (d->ra_api = http_ra_new(d->ra)) != NULL;
+}
+
 static int
 inkand_open_http(struct inkand *d)
 {
@@ -279,6 +313,9 @@ inkand_open_http(struct inkand *d)
 		    "GET, HEAD", 0, http_metrics_handler, d->st.metrics },
 		{ "/healthz", HTTP_EP_HEALTHZ, HTTP_GET | HTTP_HEAD,
 		    "GET, HEAD", 0, http_healthz_handler, d->st.metrics },
+		{ RA_API_PREFIX, HTTP_EP_RA, HTTP_GET | HTTP_POST,
+		    "GET, POST", RA_API_ROUTE_BODY_MAX, http_ra_handler,
+		    d->ra_api },
 	};
 	sc.listen = d->opts->listen;
 	sc.threads = d->opts->threads;
@@ -319,6 +356,8 @@ inkand_close(struct inkand *d)
 	inkand_stop_http(d);
 	http_ocsp_free(d->ocsp);
 	http_repository_free(d->repo);
+	http_ra_free(d->ra_api);
+	ra_free(d->ra);
 	/* No HTTP thread is left to ask the responder or the metrics. */
 	ocsp_responder_free(d->st.responder);
 	http_accesslog_close(d->st.log);
@@ -351,11 +390,12 @@ inkand_run(const struct inkand_opts *opts)
 	if (!opts->foreground && !inkand_detach(&d))
 		goto out;
 	if (!inkand_open_ca(&d) || !inkand_signals(&d) ||
-	    !inkand_open_log(&d) || !inkand_open_http(&d) ||
+	    !inkand_open_log(&d) || !inkand_open_ra(&d) ||
+	    !inkand_open_http(&d) ||
 	    !inkand_pid_file(&d))
 		goto out;
 	log_info("inkand %s serving %s on http://%s (repository, ocsp, "
-	    "metrics, healthz)", INKAN_VERSION, opts->dir,
+	    "metrics, healthz, ra)", INKAN_VERSION, opts->dir,
 	    http_server_address(d.server));
 	if (!inkand_ready(&d))
 		goto out;

@@ -17,6 +17,8 @@ struct inkand_opts {
 	unsigned int	 threads;
 	unsigned int	 max_connections;
 	unsigned int	 timeout;
+	unsigned int	 session_idle;		/* RA sessions; 0: default */
+	unsigned int	 session_lifetime;	/* 0: default */
 	int		 foreground;
 	int		 echo_nonce;
 	enum log_level	 level;

@@ -29,7 +29,8 @@ usage(FILE *fp)
 	    "       inkand --help | --version\n\n"
 	    "inkand serves a CA directory made by 'inkan init': the public "
 	    "repository\n(/repository/), the OCSP responder (/ocsp/), "
-	    "/metrics and /healthz,\nand issues CRLs on schedule.\n\n"
+	    "/metrics and /healthz,\nthe RA JSON API (/ra/v1/, docs/api.md), "
+	    "and issues CRLs on schedule.\n\n"
 	    "Options:\n"
 	    "  --dir DIR              the CA directory (or $INKAN_DIR)\n"
 	    "  --listen ADDR:PORT     address to bind, exactly (default "
@@ -45,6 +46,12 @@ usage(FILE *fp)
 	    "  --max-connections N    concurrent connections (default 4096)\n"
 	    "  --timeout SECONDS      idle connection timeout (default 30)\n"
 	    "  --pid-file FILE        write the daemon's process id there\n"
+	    "  --session-idle SECONDS RA sessions end after this long without "
+	    "a request\n"
+	    "                         (default 900)\n"
+	    "  --session-lifetime SECONDS  RA sessions end this long after "
+	    "login\n"
+	    "                         (default 28800)\n"
 	    "  --echo-nonce           answer OCSP nonces (RFC 8954) by "
 	    "signing anew\n"
 	    "  --foreground           stay attached (for systemd and tests); "
@@ -85,6 +92,8 @@ main(int argc, char **argv)
 		{ "max-connections", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "pid-file", required_argument, NULL, 'P' },
+		{ "session-idle", required_argument, NULL, 'I' },
+		{ "session-lifetime", required_argument, NULL, 'L' },
 		{ "echo-nonce", no_argument, NULL, 'n' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -117,6 +126,10 @@ main(int argc, char **argv)
 		case 'T': ok &= parse_uint("--timeout", optarg, 86400,
 		    &o.timeout); break;
 		case 'P': o.pid_file = optarg; break;
+		case 'I': ok &= parse_uint("--session-idle", optarg, 86400,
+		    &o.session_idle); break;
+		case 'L': ok &= parse_uint("--session-lifetime", optarg,
+		    7 * 86400, &o.session_lifetime); break;
 		case 'n': o.echo_nonce = 1; break;
 		case 'f': o.foreground = 1; break;
 		case 'v': o.level = LOG_LEVEL_DEBUG; break;

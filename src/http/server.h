@@ -22,6 +22,7 @@ enum http_endpoint {
 	HTTP_EP_OCSP,
 	HTTP_EP_METRICS,
 	HTTP_EP_HEALTHZ,
+	HTTP_EP_RA,		/* the RA JSON API (src/http/ra_api.c) */
 	HTTP_EP_OTHER,		/* no route matched */
 	HTTP_EP_MAX
 };
