@@ -197,6 +197,20 @@ account_parse(int argc, char **argv, struct account_args *a)
 	};
 	int ch;
 
+	/*
+	 * getopt_long takes "--password" as an abbreviation of
+	 * --password-file: refuse it, so that nobody believes a password
+	 * on the command line was accepted as one.
+	 */
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--pass", 6) == 0 &&
+		    strcmp(argv[i], "--password-file") != 0 &&
+		    strncmp(argv[i], "--password-file=", 16) != 0) {
+			log_error("account: %.20s: passwords are never taken "
+			    "from the command line; use --password-file FILE "
+			    "or the terminal", argv[i]);
+			return 0;
+		}
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'r': a->role = optarg; break;
