@@ -32,6 +32,8 @@ static const struct cmd commands[] = {
 	    cmd_lint, cmd_lint_help },
 	{ "account", "manage RA accounts: add, list, disable, reset-mfa",
 	    cmd_account, cmd_account_help },
+	{ "org", "register, approve or reject organisations and LRAs",
+	    cmd_org, cmd_org_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

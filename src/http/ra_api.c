@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "ra/account.h"
+#include "ra/org.h"
 #include "util/log.h"
 
 #define RA_COOKIE	"inkan_session"
@@ -388,12 +389,380 @@ ra_ep_confirm(struct ra_call *c)
 	return ra_reply(c, 200, json_pack("{s:b}", "mfa_enrolled", 1));
 }
 
-/* Organisation routes (/orgs...): -1 if the path is none of them. */
+/* --- organisations and LRAs (CP-1.3.2, 3.2.2, 4.1.1) ------------------------ */
+
+/* A JSON array of strings from a comma list. */
+static json_t *
+ra_csv_array(const char *csv)
+{
+	json_t *a = json_array();
+
+	for (const char *p = csv; a != NULL && *p != '\0';) {
+		size_t k = strcspn(p, ",");
+
+		if (k > 0)
+			json_array_append_new(a, json_stringn(p, k));
+		p += k;
+		if (*p == ',')
+			p++;
+	}
+	return a;
+}
+
+static void
+ra_date_text(int64_t t, char buf[16])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, 16, "%Y-%m-%d", &tm);
+}
+
+static int
+ra_evidence_json(const struct store_evidence *e, void *arg)
+{
+	char date[16];
+
+	ra_date_text(e->issued_on, date);
+	return json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:s, "
+	    "s:s, s:s, s:I}", "doc_type", e->doc_type, "doc_issuer",
+	    e->doc_issuer, "issued_on", date, "reference", e->reference ?
+	    e->reference : "", "disposition",
+	    store_evidence_disposition_name(e->disposition), "recorded_by",
+	    e->recorded_by ? e->recorded_by : "", "recorded_at",
+	    (json_int_t)e->recorded_at)) == 0;
+}
+
+static json_t *
+ra_org_json(const struct store_org *o)
+{
+	json_t *j, *items;
+
+	items = json_loads(o->options, 0, NULL);
+	j = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:I}", "name",
+	    o->name, "display_name", o->display_name, "kind", o->lra ? "lra" :
+	    "organisation", "status", store_org_status_name(o->status),
+	    "policies", ra_csv_array(o->policies), "optional_items",
+	    items != NULL ? items : json_array(), "registered_by",
+	    o->registered_by, "registered_at", (json_int_t)o->registered_at);
+	if (j != NULL && o->decided_by != NULL) {
+		json_object_set_new(j, "decided_by", json_string(o->decided_by));
+		json_object_set_new(j, "decided_at",
+		    json_integer(o->decided_at));
+		if (o->decision_note != NULL)
+			json_object_set_new(j, "decision_note",
+			    json_string(o->decision_note));
+	}
+	return j;
+}
+
+struct ra_org_list {
+	const struct ra_principal *who;
+	json_t		*arr;
+};
+
+static int
+ra_org_list_one(const struct store_org *o, void *arg)
+{
+	struct ra_org_list *l = arg;
+
+	if (!ra_org_may_read(l->who, o->name))
+		return 1;
+	return json_array_append_new(l->arr, ra_org_json(o)) == 0;
+}
+
+static int
+ra_ep_orgs_list(struct ra_call *c)
+{
+	struct ra_org_list l = { &c->who, json_array() };
+	int ok;
+
+	if (c->who.role == STORE_RA_CUSTODIAN) {
+		json_decref(l.arr);
+		return ra_error_status(c, RA_FORBIDDEN);
+	}
+	pthread_mutex_lock(&c->h->ra->mu);
+	ok = l.arr != NULL && store_org_each(c->h->ra->st, ra_org_list_one, &l);
+	pthread_mutex_unlock(&c->h->ra->mu);
+	if (!ok) {
+		json_decref(l.arr);
+		return ra_error_status(c, RA_ERROR);
+	}
+	return ra_reply(c, 200, json_pack("{s:o}", "orgs", l.arr));
+}
+
+static int
+ra_ep_org_get(struct ra_call *c, const char *name)
+{
+	struct store_org *o = NULL;
+	json_t *j, *ev;
+	int ok;
+
+	if (!ra_org_may_read(&c->who, name))
+		return ra_error_status(c, RA_FORBIDDEN);
+	ev = json_array();
+	pthread_mutex_lock(&c->h->ra->mu);
+	ok = ev != NULL && store_org_get(c->h->ra->st, name, &o) &&
+	    (o == NULL || store_evidence_each(c->h->ra->st, name,
+	    ra_evidence_json, ev));
+	pthread_mutex_unlock(&c->h->ra->mu);
+	if (!ok || o == NULL) {
+		json_decref(ev);
+		store_org_free(o);
+		return ra_error_status(c, ok ? RA_NOT_FOUND : RA_ERROR);
+	}
+	j = ra_org_json(o);
+	store_org_free(o);
+	if (j != NULL)
+		json_object_set_new(j, "evidence", ev);
+	else
+		json_decref(ev);
+	return ra_reply(c, 200, j);
+}
+
+/* Reads one evidence object; answers 400 and returns 0 if it is not one. */
+static int
+ra_evidence_in(struct ra_call *c, json_t *v, struct ra_evidence_in *e)
+{
+	static const char *const members[] = { "doc_type", "doc_issuer",
+	    "issued_on", "reference", NULL };
+	json_t *saved = c->body;
+	int ok;
+
+	if (!json_is_object(v))
+		return ra_error(c, 400, "wrong_type",
+		    "each evidence item must be an object"), 0;
+	c->body = v;
+	ok = ra_only_members(c, members) &&
+	    ra_member_str(c, "doc_type", 0, 64, &e->doc_type, NULL) &&
+	    ra_member_str(c, "doc_issuer", 0, 256, &e->doc_issuer, NULL) &&
+	    ra_member_str(c, "issued_on", 0, 10, &e->issued_on, NULL) &&
+	    ra_member_str(c, "reference", 1, 256, &e->reference, NULL);
+	c->body = saved;
+	return ok;
+}
+
+static int
+ra_invalid(struct ra_call *c, enum ra_status s, const char *why)
+{
+	if (s == RA_INVALID && why != NULL)
+		return ra_error(c, 400, "invalid", why);
+	if (s == RA_CONFLICT && why != NULL)
+		return ra_error(c, 409, "conflict", why);
+	return ra_error_status(c, s);
+}
+
+static int
+ra_ep_orgs_register(struct ra_call *c)
+{
+	static const char *const members[] = { "name", "display_name", "kind",
+	    "evidence", NULL };
+	struct ra_evidence_in ev[RA_EVIDENCE_MAX] = { 0 };
+	struct ra_org_new o = { 0 };
+	const char *kind, *why = NULL;
+	enum ra_status s;
+	json_t *arr, *v;
+	size_t i;
+
+	if (!ra_parse_body(c) || !ra_only_members(c, members) ||
+	    !ra_member_str(c, "name", 0, 64, &o.name, NULL) ||
+	    !ra_member_str(c, "display_name", 0, 256, &o.display_name, NULL) ||
+	    !ra_member_str(c, "kind", 0, 16, &kind, NULL))
+		return 1;
+	if (strcmp(kind, "lra") != 0 && strcmp(kind, "organisation") != 0)
+		return ra_error(c, 400, "invalid",
+		    "kind must be \"lra\" or \"organisation\"");
+	o.lra = strcmp(kind, "lra") == 0;
+	arr = json_object_get(c->body, "evidence");
+	if (!json_is_array(arr) || json_array_size(arr) == 0 ||
+	    json_array_size(arr) > RA_EVIDENCE_MAX)
+		return ra_error(c, 400, arr == NULL ? "missing_member" :
+		    "wrong_type", "evidence must be an array of 1 to 16 "
+		    "documents (CP-3.2.2)");
+	json_array_foreach(arr, i, v)
+		if (!ra_evidence_in(c, v, &ev[i]))
+			return 1;
+	o.evidence = ev;
+	o.nevidence = json_array_size(arr);
+	s = ra_org_register(c->h->ra, &c->who, &o, c->now, &why);
+	if (s == RA_CONFLICT)
+		return ra_error(c, 409, "conflict", "an organisation of that "
+		    "name exists");
+	if (s != RA_OK)
+		return ra_invalid(c, s, why);
+	if (!ra_ep_org_get(c, o.name))
+		return 0;
+	if (c->resp->status == 200)
+		c->resp->status = 201;
+	return 1;
+}
+
+static int
+ra_ep_org_evidence(struct ra_call *c, const char *name)
+{
+	struct ra_evidence_in e = { 0 };
+	const char *why = NULL;
+	enum ra_status s;
+
+	if (!ra_parse_body(c) || !ra_evidence_in(c, c->body, &e))
+		return 1;
+	s = ra_org_add_evidence(c->h->ra, &c->who, name, &e, c->now, &why);
+	if (s != RA_OK)
+		return ra_invalid(c, s, why);
+	return ra_ep_org_get(c, name);
+}
+
+static int
+ra_ep_org_approve(struct ra_call *c, const char *name)
+{
+	static const char *const members[] = { "note", NULL };
+	const char *note = NULL, *why = NULL;
+	enum ra_status s;
+
+	if (c->req->body_len > 0 && (!ra_parse_body(c) ||
+	    !ra_only_members(c, members) ||
+	    !ra_member_str(c, "note", 1, 256, &note, NULL)))
+		return 1;
+	s = ra_org_approve(c->h->ra, &c->who, name, note, c->now, &why);
+	if (s != RA_OK)
+		return ra_invalid(c, s, why);
+	return ra_ep_org_get(c, name);
+}
+
+static int
+ra_ep_org_reject(struct ra_call *c, const char *name)
+{
+	static const char *const members[] = { "reason", "documents", NULL };
+	const char *reason, *docs;
+	enum store_evidence_disposition d;
+	enum ra_status s;
+
+	if (!ra_parse_body(c) || !ra_only_members(c, members) ||
+	    !ra_member_str(c, "reason", 0, 256, &reason, NULL) ||
+	    !ra_member_str(c, "documents", 0, 16, &docs, NULL))
+		return 1;
+	if (strcmp(docs, "returned") == 0)
+		d = STORE_EVIDENCE_RETURNED;
+	else if (strcmp(docs, "destroyed") == 0)
+		d = STORE_EVIDENCE_DESTROYED;
+	else
+		return ra_error(c, 400, "invalid", "documents must be "
+		    "\"returned\" or \"destroyed\" (CP-3.2.2)");
+	s = ra_org_reject(c->h->ra, &c->who, name, reason, d, c->now);
+	if (s == RA_CONFLICT)
+		return ra_error(c, 409, "conflict",
+		    "the organisation was already decided");
+	if (s != RA_OK)
+		return ra_error_status(c, s);
+	return ra_ep_org_get(c, name);
+}
+
+/* A JSON array of strings as a comma list in buf; 0 and a 400 if not. */
+static int
+ra_array_csv(struct ra_call *c, const char *name, char *buf, size_t len)
+{
+	json_t *arr = json_object_get(c->body, name), *v;
+	size_t i, n = 0;
+	char msg[96];
+
+	buf[0] = '\0';
+	if (!json_is_array(arr)) {
+		snprintf(msg, sizeof(msg), "member \"%s\" must be an array of "
+		    "strings", name);
+		return ra_error(c, 400, arr == NULL ? "missing_member" :
+		    "wrong_type", msg), 0;
+	}
+	json_array_foreach(arr, i, v) {
+		const char *s = json_string_value(v);
+		int w;
+
+		if (s == NULL || strchr(s, ',') != NULL || *s == '\0') {
+			snprintf(msg, sizeof(msg), "member \"%s\" must be an "
+			    "array of names", name);
+			return ra_error(c, 400, "wrong_type", msg), 0;
+		}
+		w = snprintf(buf + n, len - n, "%s%s", n ? "," : "", s);
+		if (w < 0 || (size_t)w >= len - n)
+			return ra_error(c, 400, "too_long", "list too long"),
+			    0;
+		n += (size_t)w;
+	}
+	return 1;
+}
+
+static int
+ra_ep_org_settings(struct ra_call *c, const char *name)
+{
+	static const char *const members[] = { "policies", "optional_items",
+	    NULL };
+	char policies[128], items[128];
+	const char *why = NULL;
+	enum ra_status s;
+
+	if (!ra_parse_body(c) || !ra_only_members(c, members) ||
+	    !ra_array_csv(c, "policies", policies, sizeof(policies)) ||
+	    !ra_array_csv(c, "optional_items", items, sizeof(items)))
+		return 1;
+	s = ra_org_settings(c->h->ra, &c->who, name, policies, items, &why);
+	if (s != RA_OK)
+		return ra_invalid(c, s, why);
+	return ra_ep_org_get(c, name);
+}
+
+/*
+ * /orgs, /orgs/NAME and /orgs/NAME/VERB: -1 if the path is none of them,
+ * else the handler's result. Every one needs a full session.
+ */
 static int
 ra_org_route(struct ra_call *c)
 {
-	(void)c;
-	return -1;
+	const char *rest = c->req->rest, *slash;
+	char name[65];
+	size_t n;
+
+	if (strcmp(rest, "/orgs") == 0) {
+		if (c->req->method != HTTP_GET && c->req->method != HTTP_POST)
+			return ra_error(c, 405, "method_not_allowed",
+			    "method not allowed for this path");
+		if (!ra_auth(c, 1))
+			return 1;
+		return c->req->method == HTTP_GET ? ra_ep_orgs_list(c) :
+		    ra_ep_orgs_register(c);
+	}
+	if (strncmp(rest, "/orgs/", 6) != 0)
+		return -1;
+	rest += 6;
+	slash = strchr(rest, '/');
+	n = slash ? (size_t)(slash - rest) : strlen(rest);
+	if (n == 0 || n >= sizeof(name))
+		return ra_error(c, 404, "not_found", "no such organisation");
+	memcpy(name, rest, n);
+	name[n] = '\0';
+	if (slash == NULL) {
+		if (c->req->method != HTTP_GET)
+			return ra_error(c, 405, "method_not_allowed",
+			    "method not allowed for this path");
+		return ra_auth(c, 1) ? ra_ep_org_get(c, name) : 1;
+	}
+	static const struct {
+		const char *verb;
+		int (*fn)(struct ra_call *, const char *);
+	} verbs[] = {
+		{ "/evidence", ra_ep_org_evidence },
+		{ "/approve", ra_ep_org_approve },
+		{ "/reject", ra_ep_org_reject },
+		{ "/settings", ra_ep_org_settings },
+	};
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strcmp(slash, verbs[i].verb) != 0)
+			continue;
+		if (c->req->method != HTTP_POST)
+			return ra_error(c, 405, "method_not_allowed",
+			    "method not allowed for this path");
+		return ra_auth(c, 1) ? verbs[i].fn(c, name) : 1;
+	}
+	return ra_error(c, 404, "not_found", "no such API endpoint");
 }
 
 /* --- routing -------------------------------------------------------------------- */
