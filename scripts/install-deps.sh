@@ -9,7 +9,7 @@ libssl-dev openssl
 libsqlite3-dev sqlite3
 libinih-dev
 libmicrohttpd-dev
-libsodium-dev liboath-dev libjansson-dev oathtool
+libsodium-dev liboath-dev libjansson-dev oathtool libgnutls28-dev
 libcmocka-dev
 gnutls-bin libnss3-tools
 curl nginx

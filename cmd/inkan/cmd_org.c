@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include <openssl/x509.h>
+
 #include "ra/account.h"
+#include "ra/lra_cert.h"
 #include "ra/org.h"
 #include "util/log.h"
 
@@ -32,7 +35,8 @@ cmd_org_help(void)
 	    "       inkan --dir DIR org reject NAME --reason TEXT "
 	    "--documents returned|destroyed\n"
 	    "       inkan --dir DIR org set NAME --policies LIST "
-	    "--optional-items LIST\n\n"
+	    "--optional-items LIST\n"
+	    "       inkan --dir DIR org bind-cert NAME --cert FILE\n\n"
 	    "Organisations and LRAs are verified before they may apply "
 	    "(CP-3.2.2, 4.1.1).\n"
 	    "  add      register one, pending, with its identity evidence; "
@@ -50,7 +54,10 @@ cmd_org_help(void)
 	    "CP-1.3.2) and the\n"
 	    "           optional profile items it uses (st, l, ou,\n"
 	    "           netscape_cert_type; tables 7.1-4, 7.1-5), comma "
-	    "separated\n");
+	    "separated\n"
+	    "  bind-cert  let an approved LRA sign in to the LRA API (inkand\n"
+	    "           --lra-listen) with a client certificate inkan issued "
+	    "(CP-4.9.3)\n");
 }
 
 static void
@@ -77,6 +84,7 @@ struct org_args {
 	const char	*documents;
 	const char	*policies;
 	const char	*items;
+	const char	*cert;
 	char		 ev_text[RA_EVIDENCE_MAX][ORG_EVIDENCE_TEXT];
 	struct ra_evidence_in ev[RA_EVIDENCE_MAX];
 	size_t		 nev;
@@ -125,6 +133,7 @@ org_parse(int argc, char **argv, struct org_args *a)
 		{ "documents", required_argument, NULL, 'D' },
 		{ "policies", required_argument, NULL, 'p' },
 		{ "optional-items", required_argument, NULL, 'o' },
+		{ "cert", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
@@ -142,6 +151,7 @@ org_parse(int argc, char **argv, struct org_args *a)
 		case 'D': a->documents = optarg; break;
 		case 'p': a->policies = optarg; break;
 		case 'o': a->items = optarg; break;
+		case 'c': a->cert = optarg; break;
 		default: return 0;
 		}
 	}
@@ -253,6 +263,32 @@ org_reject(struct ra *ra, const struct ra_principal *by,
 }
 
 static enum ra_status
+org_bind_cert(struct ra *ra, const struct ra_principal *by,
+    const struct org_args *a, const char **why)
+{
+	STACK_OF(X509) *sk;
+	unsigned char *der = NULL;
+	enum ra_status s;
+	int len;
+
+	if (a->cert == NULL) {
+		*why = "--cert FILE is required";
+		return RA_INVALID;
+	}
+	if ((sk = cmd_read_certs(a->cert)) == NULL)
+		return RA_INVALID;
+	if ((len = i2d_X509(sk_X509_value(sk, 0), &der)) <= 0) {
+		sk_X509_pop_free(sk, X509_free);
+		return RA_ERROR;
+	}
+	s = ra_lra_cert_bind(ra, by, a->name, der, (size_t)len,
+	    (int64_t)time(NULL), why);
+	OPENSSL_free(der);
+	sk_X509_pop_free(sk, X509_free);
+	return s;
+}
+
+static enum ra_status
 org_run(struct ra *ra, struct org_args *a, const char **why)
 {
 	struct ra_principal by;
@@ -273,6 +309,8 @@ org_run(struct ra *ra, struct org_args *a, const char **why)
 		    (int64_t)time(NULL), why);
 	if (strcmp(a->verb, "reject") == 0)
 		return org_reject(ra, &by, a, why);
+	if (strcmp(a->verb, "bind-cert") == 0)
+		return org_bind_cert(ra, &by, a, why);
 	if (strcmp(a->verb, "set") == 0)
 		return ra_org_settings(ra, &by, a->name,
 		    a->policies ? a->policies : "", a->items ? a->items : "",

@@ -24,6 +24,9 @@
 #include "http/server.h"
 #include "inkand.h"
 #include "ocsp/responder.h"
+#include <openssl/pem.h>
+#include <sodium.h>
+
 #include "ra/account.h"
 #include "util/file.h"
 #include "version.h"
@@ -40,6 +43,11 @@ struct inkand {
 	struct ra	*ra;
 	struct http_ra	*ra_api;
 	struct http_server *server;
+	struct http_server *lra_server;	/* TLS, client certificates */
+	char		*tls_cert;
+	char		*tls_key;
+	size_t		 tls_key_len;
+	char		*tls_trust;
 	const char	*ca_names[CONF_ISSUING_MAX + CONF_ROOTS_MAX];
 	size_t		 nca_names;
 	int		 sigfd;
@@ -327,6 +335,99 @@ inkand_open_http(struct inkand *d)
 	return (d->server = http_server_start(&sc)) != NULL;
 }
 
+/* A whole PEM file as a NUL-terminated string; NULL (logged) on failure. */
+static char *
+inkand_read_pem(const char *path, size_t *len)
+{
+	unsigned char *data;
+	char *text;
+
+	if ((data = file_read(path, 1024 * 1024, len)) == NULL)
+		return NULL;
+	if ((text = malloc(*len + 1)) != NULL) {
+		memcpy(text, data, *len);
+		text[*len] = '\0';
+	}
+	sodium_memzero(data, *len);
+	free(data);
+	return text;
+}
+
+/*
+ * The CA certificates LRA client certificates come from: the issuing
+ * CAs' certificates, as PEM, for the TLS CertificateRequest. Which
+ * certificate is accepted is decided against the store, not by this list
+ * (src/ra/lra_cert.h).
+ */
+static char *
+inkand_trust_pem(struct inkand *d)
+{
+	const struct conf *conf = d->st.ca->conf;
+	STACK_OF(X509) *sk;
+	BUF_MEM *mem;
+	char *text = NULL;
+	BIO *b;
+	int ok = 1;
+
+	if ((b = BIO_new(BIO_s_mem())) == NULL)
+		return NULL;
+	for (size_t i = 0; ok && i < conf->nissuing; i++) {
+		if ((sk = ca_certs_of(d->st.ca, conf->issuing[i].name)) == NULL)
+			continue;
+		for (int j = 0; ok && j < sk_X509_num(sk); j++)
+			ok = PEM_write_bio_X509(b, sk_X509_value(sk, j));
+		sk_X509_pop_free(sk, X509_free);
+	}
+	BIO_get_mem_ptr(b, &mem);
+	if (ok && mem->length > 0 && (text = malloc(mem->length + 1)) != NULL) {
+		memcpy(text, mem->data, mem->length);
+		text[mem->length] = '\0';
+	}
+	BIO_free(b);
+	return text;
+}
+
+/* The HTTPS listener of the LRA API, if --lra-listen asks for one. */
+static int
+inkand_open_lra(struct inkand *d)
+{
+	struct http_server_config sc = { 0 };
+	size_t len;
+
+	if (d->opts->lra_listen == NULL)
+		return 1;
+	if ((d->tls_cert = inkand_read_pem(d->opts->tls_cert, &len)) == NULL ||
+	    (d->tls_key = inkand_read_pem(d->opts->tls_key,
+	    &d->tls_key_len)) == NULL)
+		return 0;
+	if ((d->tls_trust = inkand_trust_pem(d)) == NULL) {
+		log_error("%s: no issuing CA certificate for LRA client "
+		    "certificates", d->opts->dir);
+		return 0;
+	}
+	const struct http_route routes[] = {
+		{ LRA_API_PREFIX, HTTP_EP_RA, HTTP_GET, "GET", 0,
+		    http_lra_handler, d->ra_api },
+		{ "/healthz", HTTP_EP_HEALTHZ, HTTP_GET | HTTP_HEAD,
+		    "GET, HEAD", 0, http_healthz_handler, d->st.metrics },
+	};
+	sc.listen = d->opts->lra_listen;
+	sc.threads = 2;
+	sc.max_connections = d->opts->max_connections;
+	sc.timeout = d->opts->timeout;
+	sc.routes = routes;
+	sc.nroutes = sizeof(routes) / sizeof(routes[0]);
+	sc.metrics = d->st.metrics;
+	sc.tls_cert = d->tls_cert;
+	sc.tls_key = d->tls_key;
+	sc.tls_trust = d->tls_trust;
+	if ((d->lra_server = http_server_start(&sc)) == NULL)
+		return 0;
+	log_info("LRA API on https://%s" LRA_API_PREFIX "/ (client "
+	    "certificates)", http_server_address(d->lra_server));
+	return 1;
+}
+
 /* --- tearing down ------------------------------------------------------------ */
 
 static void
@@ -353,7 +454,14 @@ inkand_stop_http(struct inkand *d)
 static void
 inkand_close(struct inkand *d)
 {
+	http_server_stop(d->lra_server, INKAND_GRACE_MS);
+	d->lra_server = NULL;
 	inkand_stop_http(d);
+	free(d->tls_cert);
+	if (d->tls_key != NULL)
+		sodium_memzero(d->tls_key, d->tls_key_len);
+	free(d->tls_key);
+	free(d->tls_trust);
 	http_ocsp_free(d->ocsp);
 	http_repository_free(d->repo);
 	http_ra_free(d->ra_api);
@@ -391,7 +499,7 @@ inkand_run(const struct inkand_opts *opts)
 		goto out;
 	if (!inkand_open_ca(&d) || !inkand_signals(&d) ||
 	    !inkand_open_log(&d) || !inkand_open_ra(&d) ||
-	    !inkand_open_http(&d) ||
+	    !inkand_open_http(&d) || !inkand_open_lra(&d) ||
 	    !inkand_pid_file(&d))
 		goto out;
 	log_info("inkand %s serving %s on http://%s (repository, ocsp, "

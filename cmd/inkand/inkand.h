@@ -14,6 +14,9 @@ struct inkand_opts {
 	const char	*listen;
 	const char	*passphrase_file;
 	const char	*pid_file;
+	const char	*lra_listen;	/* TLS listener of the LRA API, or NULL */
+	const char	*tls_cert;	/* its certificate chain (PEM) */
+	const char	*tls_key;	/* its key (PEM) */
 	unsigned int	 threads;
 	unsigned int	 max_connections;
 	unsigned int	 timeout;

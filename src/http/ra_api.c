@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "ra/account.h"
+#include "ra/lra_cert.h"
 #include "ra/org.h"
 #include "util/log.h"
 
@@ -812,5 +813,58 @@ http_ra_handler(void *arg, const struct http_request *req,
 	if (path_known)
 		return ra_error(&c, 405, "method_not_allowed",
 		    "method not allowed for this path");
+	return ra_error(&c, 404, "not_found", "no such API endpoint");
+}
+
+/* --- the LRA API over TLS with client certificates (CP-4.9.3) -------------- */
+
+static int
+lra_ep_me(struct ra_call *c)
+{
+	return ra_reply(c, 200, json_pack("{s:s, s:s, s:s, s:s}", "name",
+	    c->who.name, "role", "lra", "org", c->who.org, "auth",
+	    "tls-client-cert"));
+}
+
+static int
+lra_ep_org(struct ra_call *c)
+{
+	return ra_ep_org_get(c, c->who.org);
+}
+
+int
+http_lra_handler(void *arg, const struct http_request *req,
+    struct http_response *resp)
+{
+	static const struct ra_endpoint endpoints[] = {
+		{ "/me", HTTP_GET, lra_ep_me },
+		{ "/org", HTTP_GET, lra_ep_org },
+	};
+	struct ra_call c = { 0 };
+	const char *why = NULL;
+	enum ra_status s;
+	int ok;
+
+	c.h = arg;
+	c.req = req;
+	c.resp = resp;
+	c.now = (int64_t)time(NULL);
+	for (size_t i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
+		if (strcmp(req->rest, endpoints[i].path) != 0)
+			continue;
+		if (req->method != endpoints[i].method)
+			return ra_error(&c, 405, "method_not_allowed",
+			    "method not allowed for this path");
+		s = ra_lra_cert_authenticate(c.h->ra, req->peer_cert,
+		    req->peer_cert_len, req->client, c.now, &c.who, &why);
+		if (s != RA_OK)
+			return ra_error(&c, ra_status_http(s),
+			    s == RA_UNAUTHENTICATED ? "certificate_required" :
+			    s == RA_FORBIDDEN ? "certificate_refused" :
+			    "internal", why != NULL ? why : ra_status_text(s));
+		ok = endpoints[i].fn(&c);
+		json_decref(c.body);
+		return ok;
+	}
 	return ra_error(&c, 404, "not_found", "no such API endpoint");
 }

@@ -34,4 +34,16 @@ void http_ra_free(struct http_ra *h);
 int http_ra_handler(void *arg, const struct http_request *req,
     struct http_response *resp);
 
+/*
+ * The LRA API under /lra/v1, served only on the TLS listener that asks
+ * for client certificates: an LRA authenticates with a certificate inkan
+ * issued to it and an administrator bound to it (src/ra/lra_cert.h),
+ * not with a password. GET /lra/v1/me, GET /lra/v1/org.
+ */
+#define LRA_API_PREFIX		"/lra/v1"
+
+/* The LRA route handler; arg is a struct http_ra. */
+int http_lra_handler(void *arg, const struct http_request *req,
+    struct http_response *resp);
+
 #endif

@@ -939,3 +939,62 @@ store_evidence_dispose(struct store *st, const char *org,
 	sqlite3_finalize(stmt);
 	return ok;
 }
+
+/* --- LRA certificates ------------------------------------------------------ */
+
+int
+store_lra_cert_bind(struct store *st, const char *org, const char *issuer,
+    const char *serial, const char *by, int64_t at)
+{
+	sqlite3_stmt *stmt;
+	char obj[160];
+	int changes = 0, ok = 0;
+
+	if (!ra_name_ok("organisation", org) || !ra_text_ok("issuer", issuer) ||
+	    !ra_text_ok("serial", serial) || !ra_text_ok("bound by", by))
+		return 0;
+	snprintf(obj, sizeof(obj), "certificate %.64s/%.42s", issuer, serial);
+	if ((stmt = ra_prepare(st, "INSERT INTO ra_lra_certs (org_id, issuer, "
+	    "serial, bound_by, bound_at) SELECT id, ?2, ?3, ?4, ?5 "
+	    "FROM ra_orgs WHERE name = ?1 AND kind = 'lra' AND "
+	    "status = 'approved'")) == NULL)
+		return 0;
+	if (ra_bind_text(stmt, 1, org) && ra_bind_text(stmt, 2, issuer) &&
+	    ra_bind_text(stmt, 3, serial) && ra_bind_text(stmt, 4, by) &&
+	    sqlite3_bind_int64(stmt, 5, at) == SQLITE_OK)
+		ok = ra_step_done(st, stmt, obj, &changes);
+	sqlite3_finalize(stmt);
+	if (ok && changes == 0) {
+		log_error("store: %s: no approved LRA named %s", obj, org);
+		ok = 0;
+	}
+	return ok;
+}
+
+int
+store_lra_cert_org(struct store *st, const char *issuer, const char *serial,
+    char org[65])
+{
+	sqlite3_stmt *stmt;
+	int rc, ok = 0;
+
+	org[0] = '\0';
+	if (!ra_text_ok("issuer", issuer) || !ra_text_ok("serial", serial))
+		return 0;
+	if ((stmt = ra_prepare(st, "SELECT o.name FROM ra_lra_certs AS c "
+	    "JOIN ra_orgs AS o ON o.id = c.org_id WHERE c.issuer = ?1 AND "
+	    "c.serial = ?2 AND o.kind = 'lra' AND o.status = 'approved'")) ==
+	    NULL)
+		return 0;
+	if (ra_bind_text(stmt, 1, issuer) && ra_bind_text(stmt, 2, serial)) {
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0) != NULL) {
+			snprintf(org, 65, "%s",
+			    (const char *)sqlite3_column_text(stmt, 0));
+			ok = 1;
+		} else
+			ok = rc == SQLITE_DONE;
+	}
+	sqlite3_finalize(stmt);
+	return ok;
+}

@@ -279,7 +279,22 @@ static const char *const schema_migrations[] = {
 	"  last_seen INTEGER NOT NULL,"
 	"  expires_at INTEGER NOT NULL"
 	") WITHOUT ROWID, STRICT;"
-	"CREATE INDEX ra_sessions_account ON ra_sessions (account_id);",
+	"CREATE INDEX ra_sessions_account ON ra_sessions (account_id);"
+	/*
+	 * CP-4.9.3: an LRA signs in to the LRA API with a certificate
+	 * inkan issued to it; this binds the certificate to the LRA.
+	 */
+	"CREATE TABLE ra_lra_certs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES ra_orgs (id),"
+	"  issuer TEXT NOT NULL,"
+	"  serial TEXT NOT NULL,"
+	"  bound_by TEXT NOT NULL,"
+	"  bound_at INTEGER NOT NULL,"
+	"  UNIQUE (issuer, serial),"
+	"  FOREIGN KEY (issuer, serial)"
+	"    REFERENCES certificates (issuer, serial)"
+	") STRICT;",
 };
 
 #define SCHEMA_VERSION_MAX \

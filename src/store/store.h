@@ -551,4 +551,19 @@ int store_evidence_dispose(struct store *st, const char *org,
     enum store_evidence_disposition d);
 const char *store_evidence_disposition_name(enum store_evidence_disposition d);
 
+/*
+ * Binds the issued certificate issuer/serial to the LRA org (CP-4.9.3:
+ * the LRA authenticates with it). Fails if it is bound already or org
+ * is not an approved LRA.
+ */
+int store_lra_cert_bind(struct store *st, const char *org,
+    const char *issuer, const char *serial, const char *by, int64_t at);
+
+/*
+ * The approved LRA certificate issuer/serial is bound to: 1 and org
+ * (65 bytes) set, or org[0] = '\0' if none.
+ */
+int store_lra_cert_org(struct store *st, const char *issuer,
+    const char *serial, char org[65]);
+
 #endif
