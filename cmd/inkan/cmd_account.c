@@ -35,7 +35,9 @@ cmd_account_help(void)
 	    "       inkan --dir DIR account list\n"
 	    "       inkan --dir DIR account disable|enable|unlock|reset-mfa "
 	    "NAME\n"
-	    "       inkan --dir DIR account passwd NAME [--password-file FILE]\n\n"
+	    "       inkan --dir DIR account passwd NAME [--password-file FILE]\n"
+	    "       inkan --dir DIR account set-role NAME --role ROLE "
+	    "[--org LRA]\n\n"
 	    "Accounts of the RA API (docs/api.md), one role each:\n"
 	    "  admin      CA administrator\n"
 	    "  ra         RA operator\n"
@@ -54,7 +56,8 @@ cmd_account_help(void)
 	    "  enable     allow logins again (also clears a lock-out)\n"
 	    "  unlock     clear a lock-out after repeated failures\n"
 	    "  reset-mfa  remove its TOTP (lost device); it enrols again\n"
-	    "  passwd     set a new password; ends its sessions\n");
+	    "  passwd     set a new password; ends its sessions\n"
+	    "  set-role   change its role (and LRA); ends its sessions\n");
 }
 
 /* The first line of path, without its end; 0 on failure (logged). */
@@ -284,6 +287,16 @@ account_run(struct ra *ra, const struct account_args *a)
 		return account_add(ra, &by, a);
 	if (strcmp(a->verb, "passwd") == 0)
 		return account_passwd(ra, &by, a);
+	if (strcmp(a->verb, "set-role") == 0) {
+		enum store_ra_role role;
+
+		if (a->role == NULL || !store_ra_role_parse(a->role, &role)) {
+			log_error("account set-role: --role must be admin, ra, "
+			    "lra, auditor or custodian");
+			return RA_INVALID;
+		}
+		return ra_account_set_role(ra, &by, a->name, role, a->org);
+	}
 	if (strcmp(a->verb, "disable") == 0)
 		return ra_account_disable(ra, &by, a->name, 1);
 	if (strcmp(a->verb, "enable") == 0)
@@ -305,8 +318,10 @@ cmd_account(const struct cmd_global *g, int argc, char **argv)
 
 	if (!account_parse(argc, argv, &a))
 		return CMD_USAGE;
-	if (strcmp(a.verb, "add") != 0 && (a.role != NULL || a.org != NULL)) {
-		log_error("account %s: --role and --org are for add", a.verb);
+	if (strcmp(a.verb, "add") != 0 && strcmp(a.verb, "set-role") != 0 &&
+	    (a.role != NULL || a.org != NULL)) {
+		log_error("account %s: --role and --org are for add and "
+		    "set-role", a.verb);
 		return CMD_USAGE;
 	}
 	if ((ca = cmd_open_ca(g, 1)) == NULL)

@@ -664,6 +664,37 @@ ra_account_reset_mfa(struct ra *ra, const struct ra_principal *by,
 	    "account must enrol again");
 }
 
+struct ra_role_arg {
+	enum store_ra_role role;
+	const char	*org;
+};
+
+static int
+ra_do_set_role(struct store *st, const char *name, const void *arg)
+{
+	const struct ra_role_arg *r = arg;
+
+	return store_account_set_role(st, name, r->role, r->org);
+}
+
+enum ra_status
+ra_account_set_role(struct ra *ra, const struct ra_principal *by,
+    const char *name, enum store_ra_role role, const char *org)
+{
+	struct ra_role_arg r = { role, org };
+	char detail[160];
+
+	if (role >= STORE_RA_ROLE_MAX || (role == STORE_RA_LRA) != (org != NULL)) {
+		log_error("account %s: an LRA operator needs --org LRA, and "
+		    "only an LRA operator takes one (CP-1.3.2)", name);
+		return RA_INVALID;
+	}
+	snprintf(detail, sizeof(detail), "role now %s%s%s, sessions ended",
+	    store_ra_role_name(role), org ? ", LRA " : "", org ? org : "");
+	return ra_account_change(ra, by, "ra.account.role", name, 1,
+	    ra_do_set_role, &r, detail);
+}
+
 enum ra_status
 ra_account_passwd(struct ra *ra, const struct ra_principal *by,
     const char *name, const char *password, size_t len)

@@ -160,6 +160,14 @@ enum ra_status ra_account_unlock(struct ra *ra,
     const struct ra_principal *by, const char *name);
 enum ra_status ra_account_reset_mfa(struct ra *ra,
     const struct ra_principal *by, const char *name);
+/*
+ * Changes an account's role (org: its LRA for the lra role, else NULL).
+ * Its sessions end: a new role needs a new login, and TOTP if the new
+ * role requires it.
+ */
+enum ra_status ra_account_set_role(struct ra *ra,
+    const struct ra_principal *by, const char *name, enum store_ra_role role,
+    const char *org);
 enum ra_status ra_account_passwd(struct ra *ra,
     const struct ra_principal *by, const char *name, const char *password,
     size_t len);

@@ -402,6 +402,30 @@ store_account_set_password(struct store *st, const char *name,
 }
 
 int
+store_account_set_role(struct store *st, const char *name,
+    enum store_ra_role role, const char *org)
+{
+	sqlite3_stmt *stmt;
+	char obj[96];
+
+	if (role >= STORE_RA_ROLE_MAX || (role == STORE_RA_LRA) != (org != NULL) ||
+	    (org != NULL && !ra_name_ok("organisation", org)))
+		return 0;
+	stmt = ra_account_stmt(st, name, "UPDATE ra_accounts SET role = ?2, "
+	    "org_id = CASE WHEN ?3 IS NULL THEN NULL ELSE (SELECT id "
+	    "FROM ra_orgs WHERE name = ?3 AND kind = 'lra' AND "
+	    "status = 'approved') END WHERE name = ?1 AND (?3 IS NULL OR "
+	    "EXISTS (SELECT 1 FROM ra_orgs WHERE name = ?3 AND kind = 'lra' "
+	    "AND status = 'approved'))", obj);
+	if (stmt != NULL && (!ra_bind_text(stmt, 2, ra_role_names[role]) ||
+	    !ra_bind_text(stmt, 3, org))) {
+		sqlite3_finalize(stmt);
+		return 0;
+	}
+	return ra_update_one(st, stmt, obj);
+}
+
+int
 store_account_set_disabled(struct store *st, const char *name, int disabled)
 {
 	char obj[96];

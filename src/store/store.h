@@ -420,6 +420,13 @@ int store_account_each(struct store *st, store_account_fn fn, void *arg);
 int store_account_set_password(struct store *st, const char *name,
     const char *pw_hash);
 
+/*
+ * Changes the role (and LRA, for STORE_RA_LRA; NULL otherwise) of an
+ * account. Fails as store_account_insert does for the LRA.
+ */
+int store_account_set_role(struct store *st, const char *name,
+    enum store_ra_role role, const char *org);
+
 /* Disables (1) or enables (0) the account; enabling clears the lock. */
 int store_account_set_disabled(struct store *st, const char *name,
     int disabled);

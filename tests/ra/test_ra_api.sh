@@ -378,6 +378,23 @@ inkan_ok "enable rita" --dir "$CA" account enable rita
 post /login '{"name":"rita","password":"ra operator password"}'
 expect "login after enable" 200
 
+# --- role change ---------------------------------------------------------------------
+
+post /login '{"name":"bob","password":"auditor password 42"}'
+BOBT=$(jfield token)
+inkan_ok "bob becomes an RA operator" --dir "$CA" account set-role bob --role ra
+grep -q 'type="ra.account.role".*object="bob" outcome="success" detail="role now ra' \
+    "$TMP/err" || fail "role change not audited"
+api GET /me -H "$(auth "$BOBT")"
+expect "session from before the role change" 401 unauthenticated
+post /login '{"name":"bob","password":"auditor password 42"}'
+expect "bob as RA operator, without TOTP" 200
+jtrue mfa_enrolment_required || fail "new RA operator got a full session"
+ok "a role that can cause issuance now requires TOTP (CP-6.5.1)"
+inkan_refuses "set-role lra without an LRA" 1 "CP-1.3.2" --dir "$CA" account \
+    set-role bob --role lra
+inkan_ok "bob back to auditor" --dir "$CA" account set-role bob --role auditor
+
 # --- MFA reset, password change ------------------------------------------------------
 
 inkan_ok "reset-mfa alice" --dir "$CA" account reset-mfa alice
