@@ -111,7 +111,16 @@ ra_audit_as(struct ra *ra, const struct ra_principal *p, const char *type,
 	ev.object = object;
 	ev.outcome = outcome;
 	ev.detail = detail;
-	ra_audit(ra->st, &ev);
+	ra_audit_event(ra, &ev);
+}
+
+void
+ra_audit_event(struct ra *ra, const struct ra_audit_event *ev)
+{
+	/* The audit log may write to the store: one user at a time. */
+	pthread_mutex_lock(&ra->mu);
+	ra_audit(ra->st, ev);
+	pthread_mutex_unlock(&ra->mu);
 }
 
 /* --- login ------------------------------------------------------------------ */
@@ -349,7 +358,7 @@ ra_login(struct ra *ra, const struct ra_login *in, int64_t now,
 		ev.object = ra_name_syntax(in->name) ? in->name : "(malformed)";
 		ev.outcome = "failure";
 		ev.detail = "unknown account";
-		ra_audit(ra->st, &ev);
+		ra_audit_event(ra, &ev);
 		return RA_BAD_CREDENTIALS;
 	}
 	s = ra_login_account(ra, a, in, now, out);
@@ -375,7 +384,7 @@ ra_session_end(struct ra *ra, const struct store_session *s,
 	ev.outcome = "expired";
 	ev.detail = state == RA_SESSION_IDLE ? "idle time-out" :
 	    "absolute time-out";
-	ra_audit(ra->st, &ev);
+	ra_audit_event(ra, &ev);
 	return RA_UNAUTHENTICATED;
 }
 

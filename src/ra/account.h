@@ -172,6 +172,14 @@ enum ra_status ra_account_passwd(struct ra *ra,
     const struct ra_principal *by, const char *name, const char *password,
     size_t len);
 
+struct ra_audit_event;
+
+/*
+ * Records ev through ra_audit() with the RA's store, under its mutex
+ * (the audit log may write to the store). Callers must not hold ra->mu.
+ */
+void ra_audit_event(struct ra *ra, const struct ra_audit_event *ev);
+
 /* Records one event with p as the actor (src/ra/ra_audit.h). */
 void ra_audit_as(struct ra *ra, const struct ra_principal *p,
     const char *type, const char *object, const char *outcome,

@@ -181,7 +181,7 @@ ra_lra_cert_authenticate(struct ra *ra, const unsigned char *der,
 		ev.object = object;
 		ev.outcome = "refused";
 		ev.detail = *why;
-		ra_audit(ra->st, &ev);
+		ra_audit_event(ra, &ev);
 		return s;
 	}
 	snprintf(p->name, sizeof(p->name), "cert:%.20s/%.38s", m.issuer,
