@@ -54,6 +54,12 @@ lra_get() {
 	    -w '%{http_code}' "$@" "$L$_p") || CODE=000
 }
 
+stop_inkand() {
+	kill -TERM "$PID"
+	wait "$PID" 2>/dev/null || :
+	PID=
+}
+
 expect() {
 	[ "$CODE" = "$2" ] || fail "$1: HTTP $CODE, expected $2: $(cat "$TMP/b")"
 	if [ $# -ge 3 ]; then
@@ -194,3 +200,8 @@ grep -q 'certificate revoked' "$TMP/b" || fail "reason: $(cat "$TMP/b")"
 grep -q 'type="ra.lra.login".*outcome="refused" detail="certificate revoked"' \
     "$TMP/inkand.err" || fail "refusal not audited"
 ok "refused LRA sign-ins are audited"
+
+# A clean stop, with nothing for the sanitizers to report (ASan builds).
+stop_inkand
+sanitizer_check "inkand" "$TMP/inkand.err"
+ok "inkand stopped cleanly"

@@ -62,6 +62,12 @@ get() {
 	api GET "$1" -H "Authorization: Bearer $2"
 }
 
+stop_inkand() {
+	kill -TERM "$PID"
+	wait "$PID" 2>/dev/null || :
+	PID=
+}
+
 expect() {
 	[ "$CODE" = "$2" ] || fail "$1: HTTP $CODE, expected $2: $(cat "$TMP/b")"
 	if [ $# -ge 3 ]; then
@@ -352,3 +358,8 @@ curl -sS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -
 curl -sS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"reason":"name differs from the registry","documents":"returned"}' "$U/orgs/other-org/reject" > "$TMP/b"
 has '"disposition":"returned"' "documented rejection"
 ok "the documented organisation flow runs as written"
+
+# A clean stop, with nothing for the sanitizers to report (ASan builds).
+stop_inkand
+sanitizer_check "inkand" "$TMP/inkand.err"
+ok "inkand stopped cleanly"

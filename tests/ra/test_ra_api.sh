@@ -451,3 +451,8 @@ while IFS= read -r line; do
 	    fail "docs/api.md example not run by a test: $line"
 done < "$TMP/doc-curls"
 ok "every curl example of docs/api.md ($(wc -l < "$TMP/doc-curls")) runs in tests/ra"
+
+# A clean stop, with nothing for the sanitizers to report (ASan builds).
+stop_inkand
+sanitizer_check "inkand" "$TMP/inkand.err"
+ok "inkand stopped cleanly"
