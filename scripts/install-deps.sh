@@ -10,6 +10,7 @@ libsqlite3-dev sqlite3
 libinih-dev
 libmicrohttpd-dev
 libldap-dev slapd ldap-utils
+libsodium-dev liboath-dev libjansson-dev oathtool libgnutls28-dev
 libcmocka-dev
 gnutls-bin libnss3-tools
 curl nginx

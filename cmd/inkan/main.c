@@ -40,6 +40,10 @@ static const struct cmd commands[] = {
 	    cmd_audit_help },
 	{ "archive", "export, verify or purge archives (CP-5.5)", cmd_archive,
 	    cmd_archive_help },
+	{ "account", "manage RA accounts: add, list, disable, reset-mfa",
+	    cmd_account, cmd_account_help },
+	{ "org", "register, approve or reject organisations and LRAs",
+	    cmd_org, cmd_org_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

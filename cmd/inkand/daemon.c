@@ -21,10 +21,15 @@
 #include "http/accesslog.h"
 #include "http/metrics.h"
 #include "http/ocsp.h"
+#include "http/ra_api.h"
 #include "http/repository.h"
 #include "http/server.h"
 #include "inkand.h"
 #include "ocsp/responder.h"
+#include <openssl/pem.h>
+#include <sodium.h>
+
+#include "ra/account.h"
 #include "util/file.h"
 #include "version.h"
 
@@ -37,7 +42,14 @@ struct inkand {
 	struct inkand_state st;
 	struct http_repository *repo;
 	struct http_ocsp *ocsp;
+	struct ra	*ra;
+	struct http_ra	*ra_api;
 	struct http_server *server;
+	struct http_server *lra_server;	/* TLS, client certificates */
+	char		*tls_cert;
+	char		*tls_key;
+	size_t		 tls_key_len;
+	char		*tls_trust;
 	const char	*ca_names[CONF_ISSUING_MAX + CONF_ROOTS_MAX];
 	size_t		 nca_names;
 	int		 sigfd;
@@ -256,6 +268,36 @@ inkand_open_ca(struct inkand *d)
 	return inkand_crl_setup(&d->st);
 }
 
+/*
+ * The RA API gets a store connection of its own, apart from the
+ * worker's (a connection is never shared between threads); the HTTP
+ * threads take turns on it (struct ra's mutex).
+ */
+static int
+inkand_open_ra(struct inkand *d)
+{
+	struct ra_session_policy pol = { RA_SESSION_IDLE_DEFAULT,
+	    RA_SESSION_LIFETIME_DEFAULT };
+	struct store *st;
+	char *path;
+
+	if (d->opts->session_idle != 0)
+		pol.idle = d->opts->session_idle;
+	if (d->opts->session_lifetime != 0)
+		pol.lifetime = d->opts->session_lifetime;
+	if ((path = file_join(d->opts->dir, "inkan.db")) == NULL)
+		return 0;
+	st = store_open(path);
+	free(path);
+	if (st == NULL)
+		return 0;
+	if ((d->ra = ra_new(st, 1, &pol)) == NULL) {
+		store_close(st);
+		return 0;
+	}
+	return (d->ra_api = http_ra_new(d->ra)) != NULL;
+}
+
 static int
 inkand_open_http(struct inkand *d)
 {
@@ -290,6 +332,9 @@ inkand_open_http(struct inkand *d)
 		    "GET, HEAD", 0, http_metrics_handler, d->st.metrics },
 		{ "/healthz", HTTP_EP_HEALTHZ, HTTP_GET | HTTP_HEAD,
 		    "GET, HEAD", 0, http_healthz_handler, d->st.metrics },
+		{ RA_API_PREFIX, HTTP_EP_RA, HTTP_GET | HTTP_POST,
+		    "GET, POST", RA_API_ROUTE_BODY_MAX, http_ra_handler,
+		    d->ra_api },
 	};
 	sc.listen = d->opts->listen;
 	sc.threads = d->opts->threads;
@@ -299,6 +344,99 @@ inkand_open_http(struct inkand *d)
 	sc.nroutes = sizeof(routes) / sizeof(routes[0]);
 	sc.metrics = d->st.metrics;
 	return (d->server = http_server_start(&sc)) != NULL;
+}
+
+/* A whole PEM file as a NUL-terminated string; NULL (logged) on failure. */
+static char *
+inkand_read_pem(const char *path, size_t *len)
+{
+	unsigned char *data;
+	char *text;
+
+	if ((data = file_read(path, 1024 * 1024, len)) == NULL)
+		return NULL;
+	if ((text = malloc(*len + 1)) != NULL) {
+		memcpy(text, data, *len);
+		text[*len] = '\0';
+	}
+	sodium_memzero(data, *len);
+	free(data);
+	return text;
+}
+
+/*
+ * The CA certificates LRA client certificates come from: the issuing
+ * CAs' certificates, as PEM, for the TLS CertificateRequest. Which
+ * certificate is accepted is decided against the store, not by this list
+ * (src/ra/lra_cert.h).
+ */
+static char *
+inkand_trust_pem(struct inkand *d)
+{
+	const struct conf *conf = d->st.ca->conf;
+	STACK_OF(X509) *sk;
+	BUF_MEM *mem;
+	char *text = NULL;
+	BIO *b;
+	int ok = 1;
+
+	if ((b = BIO_new(BIO_s_mem())) == NULL)
+		return NULL;
+	for (size_t i = 0; ok && i < conf->nissuing; i++) {
+		if ((sk = ca_certs_of(d->st.ca, conf->issuing[i].name)) == NULL)
+			continue;
+		for (int j = 0; ok && j < sk_X509_num(sk); j++)
+			ok = PEM_write_bio_X509(b, sk_X509_value(sk, j));
+		sk_X509_pop_free(sk, X509_free);
+	}
+	BIO_get_mem_ptr(b, &mem);
+	if (ok && mem->length > 0 && (text = malloc(mem->length + 1)) != NULL) {
+		memcpy(text, mem->data, mem->length);
+		text[mem->length] = '\0';
+	}
+	BIO_free(b);
+	return text;
+}
+
+/* The HTTPS listener of the LRA API, if --lra-listen asks for one. */
+static int
+inkand_open_lra(struct inkand *d)
+{
+	struct http_server_config sc = { 0 };
+	size_t len;
+
+	if (d->opts->lra_listen == NULL)
+		return 1;
+	if ((d->tls_cert = inkand_read_pem(d->opts->tls_cert, &len)) == NULL ||
+	    (d->tls_key = inkand_read_pem(d->opts->tls_key,
+	    &d->tls_key_len)) == NULL)
+		return 0;
+	if ((d->tls_trust = inkand_trust_pem(d)) == NULL) {
+		log_error("%s: no issuing CA certificate for LRA client "
+		    "certificates", d->opts->dir);
+		return 0;
+	}
+	const struct http_route routes[] = {
+		{ LRA_API_PREFIX, HTTP_EP_RA, HTTP_GET, "GET", 0,
+		    http_lra_handler, d->ra_api },
+		{ "/healthz", HTTP_EP_HEALTHZ, HTTP_GET | HTTP_HEAD,
+		    "GET, HEAD", 0, http_healthz_handler, d->st.metrics },
+	};
+	sc.listen = d->opts->lra_listen;
+	sc.threads = 2;
+	sc.max_connections = d->opts->max_connections;
+	sc.timeout = d->opts->timeout;
+	sc.routes = routes;
+	sc.nroutes = sizeof(routes) / sizeof(routes[0]);
+	sc.metrics = d->st.metrics;
+	sc.tls_cert = d->tls_cert;
+	sc.tls_key = d->tls_key;
+	sc.tls_trust = d->tls_trust;
+	if ((d->lra_server = http_server_start(&sc)) == NULL)
+		return 0;
+	log_info("LRA API on https://%s" LRA_API_PREFIX "/ (client "
+	    "certificates)", http_server_address(d->lra_server));
+	return 1;
 }
 
 /* --- tearing down ------------------------------------------------------------ */
@@ -327,9 +465,18 @@ inkand_stop_http(struct inkand *d)
 static void
 inkand_close(struct inkand *d)
 {
+	http_server_stop(d->lra_server, INKAND_GRACE_MS);
+	d->lra_server = NULL;
 	inkand_stop_http(d);
+	free(d->tls_cert);
+	if (d->tls_key != NULL)
+		sodium_memzero(d->tls_key, d->tls_key_len);
+	free(d->tls_key);
+	free(d->tls_trust);
 	http_ocsp_free(d->ocsp);
 	http_repository_free(d->repo);
+	http_ra_free(d->ra_api);
+	ra_free(d->ra);
 	/* No HTTP thread is left to ask the responder or the metrics. */
 	ocsp_responder_free(d->st.responder);
 	http_accesslog_close(d->st.log);
@@ -365,11 +512,12 @@ inkand_run(const struct inkand_opts *opts)
 	if (!opts->foreground && !inkand_detach(&d))
 		goto out;
 	if (!inkand_open_ca(&d) || !inkand_signals(&d) ||
-	    !inkand_open_log(&d) || !inkand_open_http(&d) ||
+	    !inkand_open_log(&d) || !inkand_open_ra(&d) ||
+	    !inkand_open_http(&d) || !inkand_open_lra(&d) ||
 	    !inkand_pid_file(&d))
 		goto out;
 	log_info("inkand %s serving %s on http://%s (repository, ocsp, "
-	    "metrics, healthz)", INKAN_VERSION, opts->dir,
+	    "metrics, healthz, ra)", INKAN_VERSION, opts->dir,
 	    http_server_address(d.server));
 	if (!inkand_ready(&d))
 		goto out;

@@ -15,9 +15,14 @@ struct inkand_opts {
 	const char	*listen;
 	const char	*passphrase_file;
 	const char	*pid_file;
+	const char	*lra_listen;	/* TLS listener of the LRA API, or NULL */
+	const char	*tls_cert;	/* its certificate chain (PEM) */
+	const char	*tls_key;	/* its key (PEM) */
 	unsigned int	 threads;
 	unsigned int	 max_connections;
 	unsigned int	 timeout;
+	unsigned int	 session_idle;		/* RA sessions; 0: default */
+	unsigned int	 session_lifetime;	/* 0: default */
 	int		 foreground;
 	int		 echo_nonce;
 	enum log_level	 level;

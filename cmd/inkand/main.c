@@ -29,7 +29,8 @@ usage(FILE *fp)
 	    "       inkand --help | --version\n\n"
 	    "inkand serves a CA directory made by 'inkan init': the public "
 	    "repository\n(/repository/), the OCSP responder (/ocsp/), "
-	    "/metrics and /healthz,\nand issues CRLs on schedule.\n\n"
+	    "/metrics and /healthz,\nthe RA JSON API (/ra/v1/, docs/api.md), "
+	    "and issues CRLs on schedule.\n\n"
 	    "Options:\n"
 	    "  --dir DIR              the CA directory (or $INKAN_DIR)\n"
 	    "  --listen ADDR:PORT     address to bind, exactly (default "
@@ -45,6 +46,19 @@ usage(FILE *fp)
 	    "  --max-connections N    concurrent connections (default 4096)\n"
 	    "  --timeout SECONDS      idle connection timeout (default 30)\n"
 	    "  --pid-file FILE        write the daemon's process id there\n"
+	    "  --session-idle SECONDS RA sessions end after this long without "
+	    "a request\n"
+	    "                         (default 900)\n"
+	    "  --session-lifetime SECONDS  RA sessions end this long after "
+	    "login\n"
+	    "                         (default 28800)\n"
+	    "  --lra-listen ADDR:PORT HTTPS listener of the LRA API "
+	    "(/lra/v1/): asks for\n"
+	    "                         client certificates; LRAs sign in with "
+	    "the one inkan\n"
+	    "                         issued to them (inkan org bind-cert)\n"
+	    "  --tls-cert FILE        that listener's certificate chain (PEM)\n"
+	    "  --tls-key FILE         and its private key (PEM)\n"
 	    "  --echo-nonce           answer OCSP nonces (RFC 8954) by "
 	    "signing anew\n"
 	    "  --foreground           stay attached (for systemd and tests); "
@@ -85,6 +99,11 @@ main(int argc, char **argv)
 		{ "max-connections", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "pid-file", required_argument, NULL, 'P' },
+		{ "session-idle", required_argument, NULL, 'I' },
+		{ "lra-listen", required_argument, NULL, 'R' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' },
+		{ "session-lifetime", required_argument, NULL, 'L' },
 		{ "echo-nonce", no_argument, NULL, 'n' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -117,6 +136,13 @@ main(int argc, char **argv)
 		case 'T': ok &= parse_uint("--timeout", optarg, 86400,
 		    &o.timeout); break;
 		case 'P': o.pid_file = optarg; break;
+		case 'R': o.lra_listen = optarg; break;
+		case 'C': o.tls_cert = optarg; break;
+		case 'K': o.tls_key = optarg; break;
+		case 'I': ok &= parse_uint("--session-idle", optarg, 86400,
+		    &o.session_idle); break;
+		case 'L': ok &= parse_uint("--session-lifetime", optarg,
+		    7 * 86400, &o.session_lifetime); break;
 		case 'n': o.echo_nonce = 1; break;
 		case 'f': o.foreground = 1; break;
 		case 'v': o.level = LOG_LEVEL_DEBUG; break;
@@ -140,6 +166,16 @@ main(int argc, char **argv)
 	/* A typo in --listen must not cost a passphrase prompt first. */
 	if (!http_listen_parse(o.listen, &ss, &sslen, err, sizeof(err))) {
 		log_error("--listen %s: %s", o.listen, err);
+		return INKAND_USAGE;
+	}
+	if ((o.lra_listen != NULL) != (o.tls_cert != NULL) ||
+	    (o.tls_cert != NULL) != (o.tls_key != NULL)) {
+		log_error("--lra-listen, --tls-cert and --tls-key go together");
+		return INKAND_USAGE;
+	}
+	if (o.lra_listen != NULL &&
+	    !http_listen_parse(o.lra_listen, &ss, &sslen, err, sizeof(err))) {
+		log_error("--lra-listen %s: %s", o.lra_listen, err);
 		return INKAND_USAGE;
 	}
 	log_init("inkand", o.level);

@@ -27,6 +27,7 @@ static const char *const metrics_endpoint[HTTP_EP_MAX] = {
 	[HTTP_EP_OCSP] = "ocsp",
 	[HTTP_EP_METRICS] = "metrics",
 	[HTTP_EP_HEALTHZ] = "healthz",
+	[HTTP_EP_RA] = "ra",
 	[HTTP_EP_OTHER] = "other",
 };
 

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <openssl/err.h>
 
@@ -493,6 +494,24 @@ http_queue_text(struct MHD_Connection *c, struct http_conn *hc, int status,
 	return http_queue(c, hc, &resp);
 }
 
+/* The client certificate of a TLS connection, if it sent one. */
+static void
+http_peer_cert(struct MHD_Connection *c, struct http_request *req)
+{
+	const union MHD_ConnectionInfo *ci;
+	const gnutls_datum_t *certs;
+	unsigned int n = 0;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (ci == NULL || ci->tls_session == NULL)
+		return;
+	certs = gnutls_certificate_get_peers(ci->tls_session, &n);
+	if (certs == NULL || n == 0 || certs[0].size == 0)
+		return;
+	req->peer_cert = certs[0].data;
+	req->peer_cert_len = certs[0].size;
+}
+
 static enum MHD_Result
 http_dispatch(struct http_server *s, struct MHD_Connection *c,
     struct http_conn *hc, const char *url, const char *method)
@@ -511,6 +530,7 @@ http_dispatch(struct http_server *s, struct MHD_Connection *c,
 	req._header = http_mhd_header;
 	req._header_ctx = c;
 	http_client_text(c, req.client, sizeof(req.client));
+	http_peer_cert(c, &req);
 	/* OpenSSL's error queue is per thread: start each request clean. */
 	ERR_clear_error();
 	http_response_init(&resp);
@@ -670,6 +690,8 @@ http_server_start(const struct http_server_config *conf)
 {
 	struct http_server *s, *res = NULL;
 	unsigned int flags, threads = http_threads(conf->threads);
+	/* TLS options, if any; MHD_OPTION_END (0) ends the array. */
+	struct MHD_OptionItem tls[4] = { { MHD_OPTION_END, 0, NULL } };
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
@@ -693,7 +715,19 @@ http_server_start(const struct http_server_config *conf)
 	 */
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
 	    MHD_USE_ERROR_LOG | MHD_USE_POLL;
+	if (conf->tls_cert != NULL) {
+		flags |= MHD_USE_TLS;
+		tls[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0,
+		    (void *)conf->tls_cert };
+		tls[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0,
+		    (void *)conf->tls_key };
+		if (conf->tls_trust != NULL)
+			tls[2] = (struct MHD_OptionItem){
+			    MHD_OPTION_HTTPS_MEM_TRUST, 0,
+			    (void *)conf->tls_trust };
+	}
 	s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, http_access, s,
+	    MHD_OPTION_ARRAY, tls,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,

@@ -22,6 +22,7 @@ enum http_endpoint {
 	HTTP_EP_OCSP,
 	HTTP_EP_METRICS,
 	HTTP_EP_HEALTHZ,
+	HTTP_EP_RA,		/* the RA JSON API (src/http/ra_api.c) */
 	HTTP_EP_OTHER,		/* no route matched */
 	HTTP_EP_MAX
 };
@@ -58,6 +59,13 @@ struct http_request {
 	void		*_header_ctx;
 	/* Client address as text ("127.0.0.1", "::1"), "" if unknown. */
 	char		 client[64];
+	/*
+	 * On a TLS listener: the DER of the certificate the client
+	 * presented (its first), NULL if none. Only the TLS handshake
+	 * proved the client holds its key; nothing checked the chain.
+	 */
+	const unsigned char *peer_cert;
+	size_t		 peer_cert_len;
 };
 
 /* The value of header name in req, or NULL. */
@@ -136,6 +144,15 @@ struct http_server_config {
 	const struct http_route *routes;
 	size_t		 nroutes;
 	struct http_metrics *metrics;	/* NULL: none */
+	/*
+	 * TLS (libmicrohttpd with GnuTLS): PEM text of the server's
+	 * certificate chain and key; NULL for plain HTTP. With tls_trust
+	 * (PEM CA certificates), clients are asked for a certificate,
+	 * which handlers find in http_request.peer_cert.
+	 */
+	const char	*tls_cert;
+	const char	*tls_key;
+	const char	*tls_trust;
 };
 
 struct http_server;

@@ -1657,18 +1657,33 @@ static int
 sqlite_create_file(const char *path)
 {
 	struct stat sb;
-	int fd, ok = 0;
+	int fd;
 
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+	/*
+	 * An existing store is never opened here: closing any descriptor
+	 * of the database file drops every POSIX lock this process holds
+	 * on it, including those of a connection already open (inkand has
+	 * two), and another process would then think itself the last
+	 * user, checkpoint and delete the WAL under us (SQLite, "How To
+	 * Corrupt An SQLite Database File", §2.2).
+	 */
+	if (stat(path, &sb) == 0)
+		goto check;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) != -1) {
+		close(fd);
+		return 1;
+	}
+	if (errno != EEXIST || stat(path, &sb) == -1) {
 		log_error("store: %s: cannot open: %s", path, strerror(errno));
 		return 0;
 	}
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode))
-		log_error("store: %s: not a regular file", path);
-	else
-		ok = 1;
-	close(fd);
-	return ok;
+ check:
+	if (!S_ISREG(sb.st_mode)) {
+		log_error("store: %s: cannot open: not a regular file", path);
+		return 0;
+	}
+	return 1;
 }
 
 /*

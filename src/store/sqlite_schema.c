@@ -264,6 +264,91 @@ static const char *const schema_migrations[] = {
 	"   FROM audit_checkpoints WHERE kind = 'purge')"
 	" BEGIN SELECT RAISE(ABORT, 'audit checkpoints are deleted only by a"
 	" purge, before its own'); END;",
+
+	/*
+	 * 5: RA (CP-1.3.2, 3.2.2, 4.1.1, 6.5.1): organisations and LRAs with
+	 * their identity evidence, operator accounts with roles and TOTP,
+	 * and login sessions. Session tokens are kept only as SHA-256
+	 * hashes; passwords only as Argon2id strings (src/ra/password.c).
+	 */
+	"CREATE TABLE ra_orgs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT UNIQUE NOT NULL,"
+	"  display_name TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('lra', 'organisation')),"
+	"  status TEXT NOT NULL DEFAULT 'pending'"
+	"    CHECK (status IN ('pending', 'approved', 'rejected')),"
+	"  policies TEXT NOT NULL DEFAULT '',"
+	"  options TEXT NOT NULL DEFAULT '{}',"
+	"  registered_by TEXT NOT NULL,"
+	"  registered_at INTEGER NOT NULL,"
+	"  decided_by TEXT,"
+	"  decided_at INTEGER,"
+	"  decision_note TEXT,"
+	"  CHECK ((status = 'pending') = (decided_at IS NULL))"
+	") STRICT;"
+	/* A decision is final: approved or rejected never moves again. */
+	"CREATE TRIGGER ra_orgs_decided BEFORE UPDATE OF status ON ra_orgs"
+	" WHEN OLD.status != 'pending' AND NEW.status IS NOT OLD.status"
+	" BEGIN SELECT RAISE(ABORT, 'an organisation decision is final');"
+	" END;"
+	"CREATE TABLE ra_evidence ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES ra_orgs (id),"
+	"  doc_type TEXT NOT NULL,"
+	"  doc_issuer TEXT NOT NULL,"
+	"  issued_on INTEGER NOT NULL,"
+	"  reference TEXT NOT NULL DEFAULT '',"
+	"  disposition TEXT NOT NULL DEFAULT 'held'"
+	"    CHECK (disposition IN ('held', 'returned', 'destroyed')),"
+	"  recorded_by TEXT NOT NULL,"
+	"  recorded_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TRIGGER ra_evidence_no_delete BEFORE DELETE ON ra_evidence"
+	" BEGIN SELECT RAISE(ABORT, 'evidence records are never deleted');"
+	" END;"
+	"CREATE TABLE ra_accounts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT UNIQUE NOT NULL,"
+	"  role TEXT NOT NULL"
+	"    CHECK (role IN ('admin', 'ra', 'lra', 'auditor', 'custodian')),"
+	"  org_id INTEGER REFERENCES ra_orgs (id),"
+	"  pw_hash TEXT NOT NULL,"
+	"  totp_secret BLOB,"
+	"  totp_pending BLOB,"
+	"  totp_last_step INTEGER NOT NULL DEFAULT 0,"
+	"  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	/* CP-1.3.2: an LRA operator acts for exactly one LRA. */
+	"  CHECK ((role = 'lra') = (org_id IS NOT NULL))"
+	") STRICT;"
+	"CREATE TABLE ra_sessions ("
+	"  token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),"
+	"  account_id INTEGER NOT NULL REFERENCES ra_accounts (id),"
+	/* 0: password only, for TOTP enrolment alone (CP-6.5.1). */
+	"  full INTEGER NOT NULL CHECK (full IN (0, 1)),"
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL"
+	") WITHOUT ROWID, STRICT;"
+	"CREATE INDEX ra_sessions_account ON ra_sessions (account_id);"
+	/*
+	 * CP-4.9.3: an LRA signs in to the LRA API with a certificate
+	 * inkan issued to it; this binds the certificate to the LRA.
+	 */
+	"CREATE TABLE ra_lra_certs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  org_id INTEGER NOT NULL REFERENCES ra_orgs (id),"
+	"  issuer TEXT NOT NULL,"
+	"  serial TEXT NOT NULL,"
+	"  bound_by TEXT NOT NULL,"
+	"  bound_at INTEGER NOT NULL,"
+	"  UNIQUE (issuer, serial),"
+	"  FOREIGN KEY (issuer, serial)"
+	"    REFERENCES certificates (issuer, serial)"
+	") STRICT;",
 };
 
 #define SCHEMA_VERSION_MAX \

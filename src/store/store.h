@@ -501,4 +501,212 @@ int store_audit_purge(struct store *st, int64_t upto);
  */
 struct store *store_open_readonly(const char *spec);
 
+/*
+ * --- RA: accounts, sessions, organisations (sqlite_ra.c) -------------------
+ *
+ * Operator accounts with one role each (CP-5.2), their Argon2id password
+ * string and TOTP secret (CP-6.5.1), login sessions by the SHA-256 hash
+ * of their token, and organisations/LRAs with their identity evidence
+ * (CP-3.2.2, 4.1.1). The rules (lock-out, time-outs, who may do what)
+ * live in src/ra/; the store only keeps the rows, with single statements
+ * where two logins could race (failure counts, TOTP steps).
+ * Names are 1 to 64 characters of a-z, 0-9, '.', '_' and '-'.
+ */
+
+enum store_ra_role {
+	STORE_RA_ADMIN,		/* CA administrator */
+	STORE_RA_OPERATOR,	/* RA operator */
+	STORE_RA_LRA,		/* LRA operator, bound to one LRA */
+	STORE_RA_AUDITOR,	/* read-only */
+	STORE_RA_CUSTODIAN,	/* key custodian */
+	STORE_RA_ROLE_MAX
+};
+
+#define STORE_TOTP_SECRET_MAX	64
+
+struct store_account {
+	int64_t		 id;
+	char		*name;
+	enum store_ra_role role;
+	char		*org;		/* LRA name for STORE_RA_LRA, else NULL */
+	char		*pw_hash;	/* crypto_pwhash_str() output */
+	unsigned char	 totp[STORE_TOTP_SECRET_MAX];
+	size_t		 totp_len;	/* 0: not enrolled */
+	unsigned char	 totp_pending[STORE_TOTP_SECRET_MAX];
+	size_t		 totp_pending_len; /* 0: no enrolment under way */
+	int64_t		 totp_last_step; /* last accepted RFC 6238 step */
+	int		 disabled;
+	int64_t		 failures;	/* consecutive failed logins */
+	int64_t		 locked_until;	/* 0: not locked */
+	int64_t		 created_at;
+};
+
+/* Adds an account (name, role, org, pw_hash, created_at); fails if it exists. */
+int store_account_insert(struct store *st, const struct store_account *a);
+
+/* Looks up an account: 1 and *out set (NULL if there is none). */
+int store_account_get(struct store *st, const char *name,
+    struct store_account **out);
+
+/* Calls fn for each account by name; fn returns 1 to go on, 0 to stop. */
+typedef int (*store_account_fn)(const struct store_account *a, void *arg);
+int store_account_each(struct store *st, store_account_fn fn, void *arg);
+
+/* Replaces the password hash. Fails if there is no such account. */
+int store_account_set_password(struct store *st, const char *name,
+    const char *pw_hash);
+
+/*
+ * Changes the role (and LRA, for STORE_RA_LRA; NULL otherwise) of an
+ * account. Fails as store_account_insert does for the LRA.
+ */
+int store_account_set_role(struct store *st, const char *name,
+    enum store_ra_role role, const char *org);
+
+/* Disables (1) or enables (0) the account; enabling clears the lock. */
+int store_account_set_disabled(struct store *st, const char *name,
+    int disabled);
+
+/* Sets the TOTP secret being enrolled (len 0 clears it). */
+int store_account_totp_pending(struct store *st, const char *name,
+    const unsigned char *secret, size_t len);
+
+/*
+ * Makes the pending secret the account's, with step as the last step
+ * used (its confirming code cannot log in again). Fails if none pending.
+ */
+int store_account_totp_confirm(struct store *st, const char *name,
+    int64_t step);
+
+/* Removes the TOTP secret and any enrolment (administrator's reset). */
+int store_account_totp_reset(struct store *st, const char *name);
+
+/*
+ * Uses TOTP step for a login: *used is 1 if step was later than the last
+ * step used, which it then becomes; 0 if it was not (a replay). One
+ * statement, so two logins with one code cannot both pass.
+ */
+int store_account_totp_use(struct store *st, const char *name, int64_t step,
+    int *used);
+
+/* Counts a failed login: *failures is the new consecutive count. */
+int store_account_failure(struct store *st, const char *name,
+    int64_t *failures);
+
+/* Locks the account until the time given (back-off after failures). */
+int store_account_lock(struct store *st, const char *name, int64_t until);
+
+/* A successful login or an administrator's unlock: count and lock cleared. */
+int store_account_clear_failures(struct store *st, const char *name);
+
+/* Frees an account record, clearing its secrets. Accepts NULL. */
+void store_account_free(struct store_account *a);
+
+const char *store_ra_role_name(enum store_ra_role role);
+/* 1 and *out if name is a role name ("admin", "ra", "lra", ...). */
+int store_ra_role_parse(const char *name, enum store_ra_role *out);
+
+struct store_session {
+	unsigned char	 token_hash[32];
+	int64_t		 account_id;
+	char		 account[65];	/* its name (read only) */
+	int		 full;		/* 0: enrolment-only session */
+	int64_t		 created_at;
+	int64_t		 last_seen;
+	int64_t		 expires_at;	/* absolute time-out */
+};
+
+int store_session_insert(struct store *st, const struct store_session *s);
+/* Looks up a session by token hash: 1 and *out (NULL if none). */
+int store_session_get(struct store *st, const unsigned char hash[32],
+    struct store_session **out);
+/* Records activity (idle time-out); full 1 lifts an enrolment-only one. */
+int store_session_touch(struct store *st, const unsigned char hash[32],
+    int64_t now, int full);
+int store_session_delete(struct store *st, const unsigned char hash[32]);
+/* Ends every session of an account (disable, password or MFA reset). */
+int store_session_delete_account(struct store *st, int64_t account_id);
+void store_session_free(struct store_session *s);
+
+enum store_org_status {
+	STORE_ORG_PENDING,
+	STORE_ORG_APPROVED,
+	STORE_ORG_REJECTED,
+	STORE_ORG_STATUS_MAX
+};
+
+struct store_org {
+	int64_t		 id;
+	char		*name;		/* short name, as accounts refer to it */
+	char		*display_name;	/* the organisation's legal name */
+	int		 lra;		/* 1: LRA, 0: applying organisation */
+	enum store_org_status status;
+	char		*policies;	/* comma list, e.g. "client,document" */
+	char		*options;	/* JSON object of optional profile items */
+	char		*registered_by;
+	int64_t		 registered_at;
+	char		*decided_by;	/* NULL while pending */
+	int64_t		 decided_at;
+	char		*decision_note;
+};
+
+/* Adds an organisation (pending); fails if the name exists. */
+int store_org_insert(struct store *st, const struct store_org *o);
+int store_org_get(struct store *st, const char *name, struct store_org **out);
+typedef int (*store_org_fn)(const struct store_org *o, void *arg);
+int store_org_each(struct store *st, store_org_fn fn, void *arg);
+/* Approves or rejects a pending organisation (final). */
+int store_org_decide(struct store *st, const char *name,
+    enum store_org_status status, const char *by, int64_t at,
+    const char *note);
+/* Replaces allowed policies and optional items (JSON text). */
+int store_org_settings(struct store *st, const char *name,
+    const char *policies, const char *options);
+void store_org_free(struct store_org *o);
+const char *store_org_status_name(enum store_org_status s);
+
+enum store_evidence_disposition {
+	STORE_EVIDENCE_HELD,
+	STORE_EVIDENCE_RETURNED,
+	STORE_EVIDENCE_DESTROYED,
+	STORE_EVIDENCE_MAX
+};
+
+struct store_evidence {
+	int64_t		 id;
+	char		*org;
+	char		*doc_type;	/* e.g. "seal-certificate" */
+	char		*doc_issuer;
+	int64_t		 issued_on;
+	char		*reference;
+	enum store_evidence_disposition disposition;
+	char		*recorded_by;
+	int64_t		 recorded_at;
+};
+
+int store_evidence_insert(struct store *st, const struct store_evidence *e);
+typedef int (*store_evidence_fn)(const struct store_evidence *e, void *arg);
+/* Calls fn for each evidence record of org, oldest first. */
+int store_evidence_each(struct store *st, const char *org,
+    store_evidence_fn fn, void *arg);
+/* Sets the disposition of every held document of org. */
+int store_evidence_dispose(struct store *st, const char *org,
+    enum store_evidence_disposition d);
+const char *store_evidence_disposition_name(enum store_evidence_disposition d);
+
+/*
+ * Binds the issued certificate issuer/serial to the LRA org (CP-4.9.3:
+ * the LRA authenticates with it). Fails if it is bound already or org
+ * is not an approved LRA.
+ */
+int store_lra_cert_bind(struct store *st, const char *org,
+    const char *issuer, const char *serial, const char *by, int64_t at);
+
+/*
+ * The approved LRA certificate issuer/serial is bound to: 1 and org
+ * (65 bytes) set, or org[0] = '\0' if none.
+ */
+int store_lra_cert_org(struct store *st, const char *issuer,
+    const char *serial, char org[65]);
+
 #endif

@@ -183,6 +183,19 @@ inkan_refuses() {
 	fi
 }
 
+# audited WHAT ERE: the audit log of $CA (inkan audit show --json, which
+# opens the store read-only) has a record matching the extended regular
+# expression ERE.
+audited() {
+	"$INKAN" --dir "$CA" audit show --json > "$TMP/audit.jsonl" \
+	    2> "$TMP/audit.err" ||
+	    fail "$1: inkan audit show failed: $(cat "$TMP/audit.err")"
+	if ! grep -Eq -- "$2" "$TMP/audit.jsonl"; then
+		tail -n 5 "$TMP/audit.jsonl" | sed 's/^/#   audit: /' >&2
+		fail "$1 not audited"
+	fi
+}
+
 # init_ca DIR [CONFIG]: creates a hierarchy (the expensive step: once per
 # script). Uses $PASS.
 init_ca() {

@@ -1143,10 +1143,10 @@ test_migrate_from_v1(void **state)
 	capture_begin(&cap);
 	st = store_open(path);
 	assert_non_null(strstr(capture_end(&cap),
-	    "schema migrated from version 1 to 4"));
+	    "schema migrated from version 1 to "));
 	assert_non_null(st);
 	assert_true(store_schema_version(st, &version));
-	assert_int_equal(version, 4);
+	assert_true(version >= 3);
 
 	c = get_cert(st, "pubca1", "02");
 	assert_int_equal(c->status, STORE_STATUS_REVOKED);
@@ -1185,7 +1185,8 @@ test_migrate_from_v1(void **state)
 	assert_null(strstr(capture_end(&cap), "migrated"));
 	store_close(st);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_false(store_sqlite_migrate_to(db, path, 5));
+	/* A version no migration leads to. */
+	assert_false(store_sqlite_migrate_to(db, path, 1000));
 	assert_true(store_sqlite_migrate_to(db, path, 1));
 	sqlite3_close(db);
 }
