@@ -623,15 +623,20 @@ crl_publish(struct crl_ctx *c, const unsigned char *der, size_t len,
  * signer had to sign it first, as a CRL has no TBS-only lint form).
  */
 static int
-crl_lint(struct crl_ctx *c, X509_CRL *crl)
+crl_lint(struct crl_ctx *c, const unsigned char *der, size_t len)
 {
-	struct lint_crl_input in = { .crl = crl, .issuer = c->cacert,
-	    .now = c->now, .pre_issuance = 1 };
+	struct lint_crl_input in = { .issuer = c->cacert, .now = c->now,
+	    .pre_issuance = 1 };
 	struct lint_report rep = { 0 };
 	char buf[1024];
 	int ok;
 
-	lint_crl(&in, &rep);
+	if (!lint_crl_der(&in, der, len, &rep)) {
+		log_openssl("crl %s: signed CRL does not parse with DER "
+		    "entries; discarded", c->issuer);
+		lint_report_clear(&rep);
+		return 0;
+	}
 	if (!(ok = rep.count[LINT_ERROR] == 0)) {
 		lint_report_summary(&rep, LINT_ERROR, buf, sizeof(buf));
 		log_error("crl %s: refused by the linter, not published: %s",
@@ -682,9 +687,7 @@ crl_ctx_load(struct ca *ca, const char *issuer, time_t now,
 static int
 crl_issue_one(struct crl_ctx *c, int64_t *number)
 {
-	X509_CRL *signed_crl = NULL;
 	unsigned char *der = NULL;
-	const unsigned char *p;
 	char counter[96];
 	size_t der_len = 0;
 	int64_t n = 0;
@@ -704,14 +707,7 @@ crl_issue_one(struct crl_ctx *c, int64_t *number)
 	}
 	if ((der = crl_sign(c, &der_len)) == NULL)
 		goto out;
-	p = der;
-	if ((signed_crl = d2i_X509_CRL(NULL, &p, (long)der_len)) == NULL ||
-	    p != der + der_len) {
-		log_openssl("crl %s: signed CRL does not parse; discarded",
-		    c->issuer);
-		goto out;
-	}
-	if (!crl_lint(c, signed_crl) || !crl_publish(c, der, der_len, n))
+	if (!crl_lint(c, der, der_len) || !crl_publish(c, der, der_len, n))
 		goto out;
 	if (c->shards > 1)
 		log_info("crl %s: CRL %lld of partition %d issued with %ld "
@@ -723,7 +719,6 @@ crl_issue_one(struct crl_ctx *c, int64_t *number)
 		*number = n;
 	ok = 1;
  out:
-	X509_CRL_free(signed_crl);
 	OPENSSL_free(der);
 	/* The next partition starts from an empty list. */
 	INKAN_TBSCRL_free(c->tbs);

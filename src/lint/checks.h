@@ -40,10 +40,8 @@ struct lint_ctx {
 	BIGNUM		*rsa_n;		/* its RSA parameters, read once */
 	BIGNUM		*rsa_e;
 	const struct lint_blocklist *blocklist;
-	X509_CRL	*crl;		/* CRL rules */
-	const struct lint_tbscrl *tbscrl;	/* its TBSCertList as encoded */
+	const struct lint_crl_view *crl;	/* CRL rules: the CRL read (crl.c) */
 	unsigned int	 cabf;		/* CRL/OCSP: 1 << PROFILE_RULES_* */
-	int		 alg_mismatch;	/* CRL: inner and outer algorithms differ */
 	const struct lint_ocsp_parsed *ocsp;	/* OCSP response rules */
 };
 
