@@ -69,6 +69,8 @@ void lint_run(const struct lint_ctx *c, unsigned int kinds,
 int lint_uri_ok(const ASN1_IA5STRING *uri, const char *const *schemes);
 int lint_uri_is(const GENERAL_NAME *gn, const char *scheme);
 int lint_time_syntax_ok(const ASN1_TIME *t);
+/* lint_time_syntax_ok without its ASN1_TIME_check: the digits and Z. */
+int lint_time_shape_ok(const ASN1_TIME *t);
 int lint_time_type_ok(const ASN1_TIME *t);
 int lint_time_get(const ASN1_TIME *t, time_t *out);
 int lint_iso3166(const unsigned char *s, int len);

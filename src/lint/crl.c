@@ -84,6 +84,16 @@ struct lint_crl_entry {
 	const ASN1_INTEGER *serial;
 	const ASN1_TIME	*date;
 	const struct lint_crl_exts *exts;	/* NULL: none */
+	/*
+	 * What the rules ask of date, from one ASN1_TIME_to_tm: as
+	 * lint_time_type_ok() && lint_time_syntax_ok() would answer, and
+	 * ASN1_TIME_compare(date, thisUpdate).
+	 */
+	signed char	 date_ok;
+	signed char	 date_cmp;
+	/* From DER: what serial and date point at, in the CRL. */
+	int		 serial_view;	/* serial is &sv */
+	ASN1_STRING	 sv, dv;
 };
 
 /* Extension encodings looked up before decoding another. */
@@ -94,9 +104,7 @@ struct lint_crl_view {
 	const LINT_TBSCRL *tbs;
 	int		 alg_mismatch;	/* inner and outer algorithms differ */
 	struct lint_crl_entry *e;
-	size_t		 n;
-	/* From DER: the serials and times the entries point at. */
-	ASN1_STRING	*views;
+	size_t		 n, cap;
 	STACK_OF(X509_REVOKED) *whole;	/* entries decoded whole (rare) */
 	struct lint_crl_exts *all;
 	struct lint_crl_exts *seen[LINT_EXTS_SEEN];
@@ -196,68 +204,109 @@ lint_crl_entry_whole(struct lint_crl_view *v, const struct crlent *ce,
 }
 
 /*
- * Entry i from its DER: the serial and time as the ASN1_STRINGs OpenSSL
+ * Entry e from its DER: the serial and time as the ASN1_STRINGs OpenSSL
  * would decode (a positive INTEGER without its 0x00 pad), pointing into
- * the CRL.
+ * the CRL; lint_crl_entries_der() points e->serial and e->date at them.
  */
 static int
-lint_crl_entry_set(struct lint_crl_view *v, size_t i,
+lint_crl_entry_set(struct lint_crl_view *v, struct lint_crl_entry *e,
     const struct crlent *ce)
 {
-	struct lint_crl_entry *e = &v->e[i];
-	ASN1_STRING *sn = &v->views[2 * i], *t = &v->views[2 * i + 1];
-
-	t->type = ce->date_type;
-	t->data = (unsigned char *)ce->date;
-	t->length = (int)ce->date_len;
-	t->flags = 0;
-	e->date = t;
+	memset(e, 0, sizeof(*e));
+	e->dv.type = ce->date_type;
+	e->dv.data = (unsigned char *)ce->date;
+	e->dv.length = (int)ce->date_len;
 	if (ce->serial[0] & 0x80) {
 		if (!lint_crl_entry_whole(v, ce, e))
 			return 0;
 	} else {
-		sn->type = V_ASN1_INTEGER;
-		sn->data = (unsigned char *)ce->serial;
-		sn->length = (int)ce->serial_len;
-		sn->flags = 0;
-		if (sn->length > 1 && sn->data[0] == 0) {
-			sn->data++;
-			sn->length--;
+		e->sv.type = V_ASN1_INTEGER;
+		e->sv.data = (unsigned char *)ce->serial;
+		e->sv.length = (int)ce->serial_len;
+		if (e->sv.length > 1 && e->sv.data[0] == 0) {
+			e->sv.data++;
+			e->sv.length--;
 		}
-		e->serial = sn;
+		e->serial_view = 1;
 	}
-	e->exts = NULL;
 	if (ce->exts != NULL &&
 	    (e->exts = lint_crl_exts_get(v, ce->exts, ce->exts_len)) == NULL)
 		return 0;
 	return 1;
 }
 
-/* The entries of the list as encoded, read in place. */
+/* Room for one more entry. */
+static int
+lint_crl_entries_grow(struct lint_crl_view *v)
+{
+	struct lint_crl_entry *e;
+	size_t cap;
+
+	if (v->n < v->cap)
+		return 1;
+	cap = v->cap != 0 ? v->cap * 2 : 1024;
+	if ((e = reallocarray(v->e, cap, sizeof(*e))) == NULL)
+		return 0;
+	v->e = e;
+	v->cap = cap;
+	return 1;
+}
+
+/* The entries of the list as encoded, read in place, in one pass. */
 static int
 lint_crl_entries_der(struct lint_crl_view *v, const ASN1_STRING *list)
 {
-	const unsigned char *der = ASN1_STRING_get0_data(list);
-	size_t len = (size_t)ASN1_STRING_length(list), n = 0, i = 0;
 	struct crlent_iter it;
 	struct crlent ce;
 	int r;
 
-	if (!crlent_begin(&it, der, len))
+	if (!crlent_begin(&it, ASN1_STRING_get0_data(list),
+	    (size_t)ASN1_STRING_length(list)))
 		return 0;
-	while ((r = crlent_next(&it, &ce)) == 1)
-		n++;
-	if (r != 0 || n == 0)
-		return r == 0;
-	if ((v->e = calloc(n, sizeof(*v->e))) == NULL ||
-	    (v->views = calloc(2 * n, sizeof(*v->views))) == NULL)
-		return 0;
-	crlent_begin(&it, der, len);
-	while (crlent_next(&it, &ce) == 1 && i < n)
-		if (!lint_crl_entry_set(v, i++, &ce))
+	while ((r = crlent_next(&it, &ce)) == 1) {
+		if (!lint_crl_entries_grow(v) ||
+		    !lint_crl_entry_set(v, &v->e[v->n], &ce))
 			return 0;
-	v->n = n;
-	return 1;
+		v->n++;
+	}
+	/* The array has stopped moving: point at the views. */
+	for (size_t i = 0; i < v->n; i++) {
+		v->e[i].date = &v->e[i].dv;
+		if (v->e[i].serial_view)
+			v->e[i].serial = &v->e[i].sv;
+	}
+	return r == 0;
+}
+
+/*
+ * Reads every entry's date once (ASN1_TIME_to_tm is what
+ * ASN1_TIME_check and ASN1_TIME_compare parse with), for the rules.
+ */
+static void
+lint_crl_dates_read(struct lint_crl_view *v)
+{
+	struct tm this_tm, tm;
+	int this_ok, ok, type, day, sec;
+
+	this_ok = ASN1_TIME_to_tm(v->tbs->this_update, &this_tm);
+	for (size_t i = 0; i < v->n; i++) {
+		struct lint_crl_entry *e = &v->e[i];
+
+		ok = ASN1_TIME_to_tm(e->date, &tm);
+		type = ASN1_STRING_type(e->date);
+		/* lint_time_type_ok, then lint_time_syntax_ok. */
+		e->date_ok = ok && (tm.tm_year + 1900 < 2050 ?
+		    type == V_ASN1_UTCTIME : type == V_ASN1_GENERALIZEDTIME) &&
+		    lint_time_shape_ok(e->date);
+		/* ASN1_TIME_compare: -2 if either time is invalid. */
+		if (!ok || !this_ok ||
+		    !OPENSSL_gmtime_diff(&day, &sec, &this_tm, &tm))
+			e->date_cmp = -2;
+		else
+			e->date_cmp = (signed char)(day > 0 || sec > 0 ? 1 :
+			    day < 0 || sec < 0 ? -1 : 0);
+	}
+	ERR_clear_error();
 }
 
 /* The entries of an X509_CRL, borrowed, each with its own record. */
@@ -274,6 +323,7 @@ lint_crl_entries_x509(struct lint_crl_view *v, X509_CRL *crl)
 	n = (size_t)sk_X509_REVOKED_num(rev);
 	if ((v->e = calloc(n, sizeof(*v->e))) == NULL)
 		return 0;
+	v->cap = n;
 	for (size_t i = 0; i < n; i++) {
 		r = sk_X509_REVOKED_value(rev, (int)i);
 		v->e[i].serial = X509_REVOKED_get0_serialNumber(r);
@@ -301,7 +351,6 @@ lint_crl_view_clear(struct lint_crl_view *v)
 		free(x);
 	}
 	sk_X509_REVOKED_pop_free(v->whole, X509_REVOKED_free);
-	free(v->views);
 	free(v->e);
 	LINT_CRL_free(v->parsed);
 }
@@ -319,10 +368,14 @@ lint_crl_view_read(struct lint_crl_view *v, const unsigned char *der,
 	v->tbs = v->parsed->tbs;
 	v->alg_mismatch = X509_ALGOR_cmp(v->parsed->alg,
 	    v->tbs->sigalg) != 0;
-	if (crl != NULL)
-		return lint_crl_entries_x509(v, crl);
-	return v->tbs->revoked == NULL ||
-	    lint_crl_entries_der(v, v->tbs->revoked);
+	if (crl != NULL) {
+		if (!lint_crl_entries_x509(v, crl))
+			return 0;
+	} else if (v->tbs->revoked != NULL &&
+	    !lint_crl_entries_der(v, v->tbs->revoked))
+		return 0;
+	lint_crl_dates_read(v);
+	return 1;
 }
 
 /* Reads the CRL (der, or in->crl when der is NULL) and runs the rules. */
@@ -404,8 +457,12 @@ LINT_CHECK(lint_check_crl_time_encoding)
 
 	lint_crl_time(v->tbs->this_update, "thisUpdate", rep, rule);
 	lint_crl_time(v->tbs->next_update, "nextUpdate", rep, rule);
+	/* lint_crl_time() of each, read once (lint_crl_dates_read). */
 	for (size_t i = 0; i < v->n; i++)
-		lint_crl_time(v->e[i].date, "revocationDate", rep, rule);
+		if (!v->e[i].date_ok)
+			lint_fail(rep, rule, "revocationDate is not UTCTime "
+			    "YYMMDDHHMMSSZ through 2049 or GeneralizedTime "
+			    "YYYYMMDDHHMMSSZ after");
 }
 
 /* RFC 5280 §5.1.2.5: conforming CAs include nextUpdate, after thisUpdate. */
@@ -606,8 +663,9 @@ LINT_CHECK(lint_check_crl_revocation_date)
 {
 	const struct lint_crl_view *v = c->crl;
 
+	/* ASN1_TIME_compare(date, thisUpdate), read once. */
 	for (size_t i = 0; i < v->n; i++)
-		if (ASN1_TIME_compare(v->e[i].date, v->tbs->this_update) > 0) {
+		if (v->e[i].date_cmp > 0) {
 			lint_fail(rep, rule, "entry %zu: revocationDate after "
 			    "thisUpdate", i);
 			return;
