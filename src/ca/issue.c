@@ -686,7 +686,7 @@ issue_prepare(struct ca *ca, const struct issue_request *req,
  * The signer waits while the first chunk is built and recorded, and
  * again if signing it ends before the second is recorded: building a
  * request takes about 0.75 of the time signing it does, and a chunk adds
- * a commit (docs/performance.md). A first chunk of 12 keeps the signer
+ * two commits (docs/performance.md). A first chunk of 12 keeps the signer
  * busy while the second is made; a shorter one (it was 4) left it idle
  * longer after the first chunk than it saved before it.
  */
@@ -747,7 +747,7 @@ ca_issue_batch(struct ca *ca, const struct issue_request *reqs, size_t n,
 {
 	struct issue_ctx c = { 0 };
 	struct ca_sign_item *items = NULL;
-	struct ca_sign_flight *flight = NULL, *done = NULL, *next;
+	struct ca_sign_flight *flight = NULL, *next;
 	struct ca_signing how;
 	char err[ISSUE_ERR_MAX];
 	size_t *idx = NULL, m = 0, first, issued = 0;
@@ -767,26 +767,18 @@ ca_issue_batch(struct ca *ca, const struct issue_request *reqs, size_t n,
 	how.op = SIGNER_OP_SIGN_CERT;
 	how.md = c.profile->md;
 	how.issuer_pub = X509_get0_pubkey(c.cacert);
-	/*
-	 * The first chunk is signed while the second is built. Each chunk's
-	 * intents share their commit with the certificates of the chunk
-	 * before the one in flight (done), which is signed by then.
-	 */
+	/* The first chunk is signed while the second is built. */
 	for (size_t from = 0, len = ISSUE_FIRST; from < n; from += len,
 	    len = ISSUE_CHUNK) {
 		first = m;
 		issue_prepare_chunk(ca, reqs, from, from + len < n ?
 		    from + len : n, &c, items, idx, &m);
-		if (m == first)
-			continue;
-		/* flight's signatures are in when this returns. */
-		next = ca_sign_next(ca, &how, items + first, m - first, flight,
-		    done);
-		done = flight;
+		next = m > first ? ca_sign_begin(ca, &how, items + first,
+		    m - first, flight) : NULL;
+		if (flight != NULL)
+			ca_sign_end(ca, flight);
 		flight = next;
 	}
-	if (done != NULL)
-		ca_sign_end(ca, done);
 	if (flight != NULL)
 		ca_sign_end(ca, flight);
 	for (size_t j = 0; j < m; j++) {

@@ -78,24 +78,17 @@ ca_intent_row(const struct ca_signing *how, const struct ca_sign_item *it,
 	    ca_time_of(X509_get0_notAfter(it->tbs), &row->not_after);
 }
 
-/*
- * The intent rows of items[0..n), in the caller's transaction; fills p
- * with each TBS and serial (freed first, so that it can be run again).
- */
+/* Step 1: every intent durable in one transaction before any signing. */
 static int
-ca_intent_rows(struct ca *ca, const struct ca_signing *how,
+ca_record_intents(struct ca *ca, const struct ca_signing *how,
     struct ca_sign_item *items, struct ca_pending *p, size_t n)
 {
 	struct store_cert row;
 	char *subject = NULL;
 	int ok = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		OPENSSL_free(p[i].tbs);
-		OPENSSL_free(p[i].serial);
-		p[i].tbs = NULL;
-		p[i].serial = NULL;
-	}
+	if (!store_begin(ca->store))
+		return 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!cert_tbs(items[i].tbs, &p[i].tbs, &p[i].tbs_len) ||
 		    (p[i].serial = cert_serial_hex(
@@ -106,21 +99,9 @@ ca_intent_rows(struct ca *ca, const struct ca_signing *how,
 		free(subject);
 		subject = NULL;
 	}
-	ok = 1;
+	ok = store_commit(ca->store);
  out:
 	free(subject);
-	return ok;
-}
-
-/* Step 1: every intent durable in one transaction before any signing. */
-static int
-ca_record_intents(struct ca *ca, const struct ca_signing *how,
-    struct ca_sign_item *items, struct ca_pending *p, size_t n)
-{
-	int ok;
-
-	ok = store_begin(ca->store) &&
-	    ca_intent_rows(ca, how, items, p, n) && store_commit(ca->store);
 	if (!ok) {
 		store_rollback(ca->store);
 		log_error("issuance: cannot record the intent to sign; "
@@ -231,12 +212,12 @@ ca_keep_unrecorded(struct ca *ca, const char *issuer, const char *serial,
 	free(dir);
 }
 
-/* The completion rows of items[0..n), in the caller's transaction. */
+/* Step 3: every signed certificate durable in one transaction. */
 static int
-ca_issued_rows(struct ca *ca, const struct ca_signing *how,
+ca_record_issued(struct ca *ca, const struct ca_signing *how,
     struct ca_sign_item *items, struct ca_pending *p, size_t n)
 {
-	int ok = 1;
+	int ok = store_begin(ca->store);
 
 	for (size_t i = 0; ok && i < n; i++) {
 		if (items[i].der == NULL)
@@ -246,16 +227,7 @@ ca_issued_rows(struct ca *ca, const struct ca_signing *how,
 			    p[i].serial, items[i].der, items[i].der_len,
 			    ca_now());
 	}
-	return ok;
-}
-
-/* Step 3: every signed certificate durable in one transaction. */
-static int
-ca_record_issued(struct ca *ca, const struct ca_signing *how,
-    struct ca_sign_item *items, struct ca_pending *p, size_t n)
-{
-	if (store_begin(ca->store) && ca_issued_rows(ca, how, items, p, n) &&
-	    store_commit(ca->store))
+	if (ok && store_commit(ca->store))
 		return 1;
 	store_rollback(ca->store);
 	for (size_t i = 0; i < n; i++) {
@@ -354,58 +326,9 @@ ca_sign_wait(struct ca_sign_flight *f)
 	}
 }
 
-/* Waits for f's signatures and checks each; 1 if every item got its DER. */
-static int
-ca_sign_check(struct ca_sign_flight *f)
-{
-	EVP_MD_CTX *tmpl;
-	int all = 1;
-
-	ca_sign_wait(f);
-	/* A broken session leaves every job !ok: all intents get aborted. */
-	if (!f->session_ok)
-		log_error("issuance: the signer session failed");
-	tmpl = ca_verify_tmpl(&f->how);
-	for (size_t i = 0; i < f->n; i++)
-		all &= ca_finish_one(&f->how, tmpl, &f->p[i], &f->jobs[i],
-		    &f->items[i]);
-	EVP_MD_CTX_free(tmpl);
-	return all;
-}
-
-/*
- * Records f's intents, and done's completions (done checked already) in
- * the same commit. If that commit fails, each is recorded in its own, as
- * ca_sign_end and ca_sign_begin would, so that a refused completion is
- * kept on disk and a refused intent stops only f. Frees done.
- */
-static int
-ca_record_both(struct ca *ca, struct ca_sign_flight *f,
-    struct ca_sign_flight *done)
-{
-	int ok;
-
-	ok = store_begin(ca->store) &&
-	    ca_issued_rows(ca, &done->how, done->items, done->p, done->n) &&
-	    ca_intent_rows(ca, &f->how, f->items, f->p, f->n) &&
-	    store_commit(ca->store);
-	if (ok) {
-		for (size_t i = 0; i < f->n; i++)
-			f->p[i].recorded = 1;
-	} else {
-		store_rollback(ca->store);
-		ca_record_issued(ca, &done->how, done->items, done->p,
-		    done->n);
-		ok = ca_record_intents(ca, &f->how, f->items, f->p, f->n);
-	}
-	ca_sign_flight_free(done);
-	return ok;
-}
-
 struct ca_sign_flight *
-ca_sign_next(struct ca *ca, const struct ca_signing *how,
-    struct ca_sign_item *items, size_t n, struct ca_sign_flight *prev,
-    struct ca_sign_flight *done)
+ca_sign_begin(struct ca *ca, const struct ca_signing *how,
+    struct ca_sign_item *items, size_t n, struct ca_sign_flight *prev)
 {
 	struct ca_sign_flight *f;
 	int recorded;
@@ -420,9 +343,6 @@ ca_sign_next(struct ca *ca, const struct ca_signing *how,
 	    (f->jobs = calloc(n, sizeof(*f->jobs))) == NULL) {
 		log_error("issuance: out of memory; nothing was signed");
 		ca_sign_flight_free(f);
-		ca_sign_wait(prev);
-		if (done != NULL)
-			ca_sign_end(ca, done);
 		return NULL;
 	}
 	f->how = *how;
@@ -432,17 +352,11 @@ ca_sign_next(struct ca *ca, const struct ca_signing *how,
 	/* A key that cannot sign (wrong passphrase) records nothing. */
 	if (!ca_key_ready(ca, how)) {
 		ca_sign_wait(prev);
-		if (done != NULL)
-			ca_sign_end(ca, done);
 		ca_sign_flight_free(f);
 		return NULL;
 	}
 	/* Durable before the signer sees it; prev is signed meanwhile. */
-	if (done != NULL) {
-		ca_sign_check(done);
-		recorded = ca_record_both(ca, f, done);
-	} else
-		recorded = ca_record_intents(ca, how, items, f->p, n);
+	recorded = ca_record_intents(ca, how, items, f->p, n);
 	ca_sign_wait(prev);
 	if (!recorded) {
 		ca_sign_flight_free(f);
@@ -452,21 +366,23 @@ ca_sign_next(struct ca *ca, const struct ca_signing *how,
 	return f;
 }
 
-struct ca_sign_flight *
-ca_sign_begin(struct ca *ca, const struct ca_signing *how,
-    struct ca_sign_item *items, size_t n, struct ca_sign_flight *prev)
-{
-	return ca_sign_next(ca, how, items, n, prev, NULL);
-}
-
 int
 ca_sign_end(struct ca *ca, struct ca_sign_flight *f)
 {
-	int all;
+	EVP_MD_CTX *tmpl;
+	int all = 1;
 
 	if (f == NULL)
 		return 0;
-	all = ca_sign_check(f);
+	ca_sign_wait(f);
+	/* A broken session leaves every job !ok: all intents get aborted. */
+	if (!f->session_ok)
+		log_error("issuance: the signer session failed");
+	tmpl = ca_verify_tmpl(&f->how);
+	for (size_t i = 0; i < f->n; i++)
+		all &= ca_finish_one(&f->how, tmpl, &f->p[i], &f->jobs[i],
+		    &f->items[i]);
+	EVP_MD_CTX_free(tmpl);
 	if (!ca_record_issued(ca, &f->how, f->items, f->p, f->n))
 		all = 0;
 	ca_sign_flight_free(f);

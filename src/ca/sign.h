@@ -57,20 +57,6 @@ struct ca_sign_flight *ca_sign_begin(struct ca *ca,
     struct ca_sign_flight *prev);
 
 /*
- * ca_sign_begin() that also finishes done, a batch whose signatures are
- * all in (it was prev of an earlier call), or NULL: its signatures are
- * checked and its certificates stored in the same commit as the intents
- * of items, which halves the commits of a pipeline of batches and keeps
- * the order: each intent durable before its signing, each certificate
- * durable before the caller returns it. If that commit fails, each part
- * is recorded on its own, as ca_sign_end() and ca_sign_begin() do. done
- * is freed; whether its items got their DER is in their der.
- */
-struct ca_sign_flight *ca_sign_next(struct ca *ca,
-    const struct ca_signing *how, struct ca_sign_item *items, size_t n,
-    struct ca_sign_flight *prev, struct ca_sign_flight *done);
-
-/*
  * Waits for f's signatures, checks each, stores the certificates in one
  * commit and frees f. Returns 1 if every item got its DER; 0 otherwise,
  * and for a NULL f (a failed ca_sign_begin).
