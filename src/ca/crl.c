@@ -28,6 +28,11 @@
  * a TBS). A CRL of a million entries then costs a million small encodings
  * into one buffer, not a million X509_REVOKED objects with their own
  * serial, time and extension stack, sorted, encoded and freed one by one.
+ * Each entry is SEQUENCE { serialNumber, revocationDate,
+ * crlEntryExtensions OPTIONAL } (the DER of X509_REVOKED): the serial and
+ * the time are encoded by i2d_ASN1_INTEGER and i2d_ASN1_TIME, the
+ * extensions by i2d_X509_EXTENSIONS once per reason code, the SEQUENCE
+ * header by ASN1_put_object.
  */
 typedef struct inkan_tbscrl_st {
 	ASN1_INTEGER	*version;
@@ -51,25 +56,6 @@ ASN1_SEQUENCE(INKAN_TBSCRL) = {
 
 IMPLEMENT_STATIC_ASN1_ALLOC_FUNCTIONS(INKAN_TBSCRL)
 IMPLEMENT_STATIC_ASN1_ENCODE_FUNCTIONS(INKAN_TBSCRL)
-
-/*
- * One entry of revokedCertificates (RFC 5280 §5.1.2.6), the DER of
- * X509_REVOKED, with fields the builder points at what it reuses: one
- * serial buffer, one time, one extension stack per reason code.
- */
-typedef struct inkan_revoked_st {
-	ASN1_INTEGER	*serial;
-	ASN1_TIME	*date;
-	STACK_OF(X509_EXTENSION) *extensions;
-} INKAN_REVOKED;
-
-ASN1_SEQUENCE(INKAN_REVOKED) = {
-	ASN1_SIMPLE(INKAN_REVOKED, serial, ASN1_INTEGER),
-	ASN1_SIMPLE(INKAN_REVOKED, date, ASN1_TIME),
-	ASN1_SEQUENCE_OF_OPT(INKAN_REVOKED, extensions, X509_EXTENSION)
-} static_ASN1_SEQUENCE_END(INKAN_REVOKED)
-
-IMPLEMENT_STATIC_ASN1_ENCODE_FUNCTIONS(INKAN_REVOKED)
 
 /* RFC 5280 §4.1.2.2: a serial number is at most 20 octets. */
 #define CRL_SERIAL_MAX		20
@@ -103,8 +89,12 @@ struct crl_ctx {
 	size_t		 last_len;
 	ASN1_TIME	*date;		/* the revocationDate of date_at */
 	int64_t		 date_at;
-	/* One shared extension list per reasonCode (none for unspecified). */
-	STACK_OF(X509_EXTENSION) *reason_exts[CRL_REASON_MAX + 1];
+	/*
+	 * The DER of the extension list of each reasonCode (none for
+	 * unspecified), encoded once and shared by its entries.
+	 */
+	unsigned char	*reason_der[CRL_REASON_MAX + 1];
+	int		 reason_der_len[CRL_REASON_MAX + 1];
 };
 
 /* Code-signing entries stay 10 years after expiry (CSBR 4.10.1, 7.2). */
@@ -188,63 +178,121 @@ crl_serial_cmp(const unsigned char *a, size_t alen, const unsigned char *b,
 }
 
 /*
- * The extensions of an entry with reason code reason and no invalidity
- * date: built once per code and shared by every such entry. RFC 5280
- * §5.3.1: unspecified (0) is left out rather than said.
+ * The DER of the extensions of an entry with reason code reason and no
+ * invalidity date, borrowed: encoded once per code and shared by every
+ * such entry. RFC 5280 §5.3.1: unspecified (0) is left out rather than
+ * said (then *len is 0).
  */
 static int
-crl_reason_exts(struct crl_ctx *c, int reason,
-    STACK_OF(X509_EXTENSION) **out)
+crl_reason_der(struct crl_ctx *c, int reason, const unsigned char **der,
+    int *len)
 {
+	STACK_OF(X509_EXTENSION) *exts = NULL;
 	ASN1_ENUMERATED *e;
 	int ok;
 
-	*out = NULL;
+	*der = NULL;
+	*len = 0;
 	if (reason <= 0)
 		return 1;
 	if (reason > CRL_REASON_MAX)
 		return 0;
-	if (c->reason_exts[reason] != NULL) {
-		*out = c->reason_exts[reason];
-		return 1;
+	if (c->reason_der[reason] == NULL) {
+		if ((e = ASN1_ENUMERATED_new()) == NULL)
+			return 0;
+		ok = ASN1_ENUMERATED_set(e, reason) &&
+		    X509V3_add1_i2d(&exts, NID_crl_reason, e, 0,
+		    X509V3_ADD_APPEND) == 1 &&
+		    (c->reason_der_len[reason] = i2d_X509_EXTENSIONS(exts,
+		    &c->reason_der[reason])) > 0;
+		ASN1_ENUMERATED_free(e);
+		sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+		if (!ok)
+			return 0;
 	}
-	if ((e = ASN1_ENUMERATED_new()) == NULL)
-		return 0;
-	ok = ASN1_ENUMERATED_set(e, reason) &&
-	    X509V3_add1_i2d(&c->reason_exts[reason], NID_crl_reason, e, 0,
-	    X509V3_ADD_APPEND) == 1;
-	ASN1_ENUMERATED_free(e);
-	*out = c->reason_exts[reason];
-	return ok;
+	*der = c->reason_der[reason];
+	*len = c->reason_der_len[reason];
+	return 1;
 }
 
 /*
- * The extensions of an entry with an invalidity date (keyCompromise,
- * RFC 5280 §5.3.2: a GeneralizedTime), made for that entry alone; the
- * caller frees *own with sk_X509_EXTENSION_pop_free.
+ * The DER of the extensions of an entry with an invalidity date
+ * (keyCompromise, RFC 5280 §5.3.2: a GeneralizedTime), made for that
+ * entry alone; the caller frees *der with OPENSSL_free.
  */
 static int
-crl_own_exts(const struct store_revoked *r, STACK_OF(X509_EXTENSION) **own)
+crl_own_der(const struct store_revoked *r, unsigned char **der, int *len)
 {
+	STACK_OF(X509_EXTENSION) *own = NULL;
 	ASN1_ENUMERATED *e = NULL;
 	ASN1_GENERALIZEDTIME *t = NULL;
 	int ok = 0;
 
-	*own = NULL;
+	*der = NULL;
 	if (r->reason > 0 && ((e = ASN1_ENUMERATED_new()) == NULL ||
 	    !ASN1_ENUMERATED_set(e, r->reason) ||
-	    X509V3_add1_i2d(own, NID_crl_reason, e, 0, X509V3_ADD_APPEND) != 1))
+	    X509V3_add1_i2d(&own, NID_crl_reason, e, 0, X509V3_ADD_APPEND) != 1))
 		goto out;
 	if ((t = ASN1_GENERALIZEDTIME_set(NULL,
 	    (time_t)r->invalidity_at)) == NULL ||
-	    X509V3_add1_i2d(own, NID_invalidity_date, t, 0,
+	    X509V3_add1_i2d(&own, NID_invalidity_date, t, 0,
 	    X509V3_ADD_APPEND) != 1)
 		goto out;
-	ok = 1;
+	ok = (*len = i2d_X509_EXTENSIONS(own, der)) > 0;
  out:
 	ASN1_ENUMERATED_free(e);
 	ASN1_GENERALIZEDTIME_free(t);
+	sk_X509_EXTENSION_pop_free(own, X509_EXTENSION_free);
 	return ok;
+}
+
+/* n as two decimal digits at p. */
+static void
+crl_digits2(char *p, int n)
+{
+	p[0] = (char)('0' + n / 10 % 10);
+	p[1] = (char)('0' + n % 10);
+}
+
+/*
+ * Sets c->date to revocationDate at, as ASN1_TIME_set would (RFC 5280
+ * §5.1.2.6, §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050),
+ * without its formatting through BIO_snprintf: a million entries have
+ * nearly a million different dates.
+ */
+static int
+crl_date_set(struct crl_ctx *c, int64_t at)
+{
+	time_t t = (time_t)at;
+	struct tm tm;
+	char buf[16], *p = buf;
+	int year, utc;
+
+	if (OPENSSL_gmtime(&t, &tm) == NULL)
+		return 0;
+	year = tm.tm_year + 1900;
+	if (year < 0 || year > 9999)
+		return 0;
+	utc = year >= 1950 && year < 2050;
+	if (!utc) {
+		crl_digits2(p, year / 100);
+		p += 2;
+	}
+	crl_digits2(p, year % 100);
+	crl_digits2(p + 2, tm.tm_mon + 1);
+	crl_digits2(p + 4, tm.tm_mday);
+	crl_digits2(p + 6, tm.tm_hour);
+	crl_digits2(p + 8, tm.tm_min);
+	crl_digits2(p + 10, tm.tm_sec);
+	p[12] = 'Z';
+	p += 13;
+	if (c->date == NULL && (c->date = ASN1_TIME_new()) == NULL)
+		return 0;
+	if (!ASN1_STRING_set(c->date, buf, (int)(p - buf)))
+		return 0;
+	c->date->type = utc ? V_ASN1_UTCTIME : V_ASN1_GENERALIZEDTIME;
+	c->date_at = at;
+	return 1;
 }
 
 /* Room for one more entry in the list. */
@@ -272,12 +320,12 @@ static int
 crl_add_entry(const struct store_revoked *r, void *arg)
 {
 	struct crl_ctx *c = arg;
-	unsigned char octets[CRL_SERIAL_MAX], *p;
-	STACK_OF(X509_EXTENSION) *own = NULL;
+	unsigned char octets[CRL_SERIAL_MAX], body[CRL_ENTRY_MAX], *p;
+	unsigned char *own = NULL;
+	const unsigned char *exts;
 	ASN1_INTEGER sn;
-	INKAN_REVOKED e;
 	size_t n;
-	int len;
+	int exts_len, body_len;
 
 	if (c->shards > 1 && ca_crl_shard(r->serial, c->shards) != c->shard)
 		return 1;
@@ -292,27 +340,33 @@ crl_add_entry(const struct store_revoked *r, void *arg)
 	sn.type = V_ASN1_INTEGER;
 	sn.data = octets;
 	sn.flags = 0;
-	if (c->date == NULL || r->revoked_at != c->date_at) {
-		if ((c->date = ASN1_TIME_set(c->date,
-		    (time_t)r->revoked_at)) == NULL)
-			return 0;
-		c->date_at = r->revoked_at;
-	}
-	e.serial = &sn;
-	e.date = c->date;
-	if (r->invalidity_at != 0) {
-		if (!crl_own_exts(r, &own))
-			goto fail;
-		e.extensions = own;
-	} else if (!crl_reason_exts(c, r->reason, &e.extensions))
+	if ((c->date == NULL || r->revoked_at != c->date_at) &&
+	    !crl_date_set(c, r->revoked_at))
 		goto fail;
+	if (r->invalidity_at != 0) {
+		if (!crl_own_der(r, &own, &exts_len))
+			goto fail;
+		exts = own;
+	} else if (!crl_reason_der(c, r->reason, &exts, &exts_len))
+		goto fail;
+	/* Serial 2 + 21, time 2 + 15: the extensions get the rest. */
+	if (exts_len > CRL_ENTRY_MAX - 48)
+		goto fail;
+	p = body;
+	if (i2d_ASN1_INTEGER(&sn, &p) <= 0 || i2d_ASN1_TIME(c->date, &p) <= 0)
+		goto fail;
+	if (exts_len > 0) {
+		memcpy(p, exts, (size_t)exts_len);
+		p += exts_len;
+	}
+	body_len = (int)(p - body);
 	if (!crl_list_reserve(c))
 		goto fail;
 	p = c->list + c->list_len;
-	if ((len = i2d_INKAN_REVOKED(&e, &p)) <= 0 || len > CRL_ENTRY_MAX)
-		goto fail;
-	c->list_len += (size_t)len;
-	sk_X509_EXTENSION_pop_free(own, X509_EXTENSION_free);
+	ASN1_put_object(&p, 1, body_len, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL);
+	memcpy(p, body, (size_t)body_len);
+	c->list_len = (size_t)(p + body_len - c->list);
+	OPENSSL_free(own);
 	/* The store walks in serial order; note it if it did not. */
 	if (c->entries > 0 &&
 	    crl_serial_cmp(c->last, c->last_len, octets, n) >= 0)
@@ -322,7 +376,7 @@ crl_add_entry(const struct store_revoked *r, void *arg)
 	c->entries++;
 	return 1;
  fail:
-	sk_X509_EXTENSION_pop_free(own, X509_EXTENSION_free);
+	OPENSSL_free(own);
 	log_openssl("crl %s: cannot encode the entry of %s", c->issuer,
 	    r->serial);
 	return 0;
@@ -654,15 +708,20 @@ crl_publish(struct crl_ctx *c, const unsigned char *der, size_t len,
  * signer had to sign it first, as a CRL has no TBS-only lint form).
  */
 static int
-crl_lint(struct crl_ctx *c, X509_CRL *crl)
+crl_lint(struct crl_ctx *c, const unsigned char *der, size_t len)
 {
-	struct lint_crl_input in = { .crl = crl, .issuer = c->cacert,
-	    .now = c->now, .pre_issuance = 1 };
+	struct lint_crl_input in = { .issuer = c->cacert, .now = c->now,
+	    .pre_issuance = 1 };
 	struct lint_report rep = { 0 };
 	char buf[1024];
 	int ok;
 
-	lint_crl(&in, &rep);
+	if (!lint_crl_der(&in, der, len, &rep)) {
+		log_openssl("crl %s: signed CRL does not parse with DER "
+		    "entries; discarded", c->issuer);
+		lint_report_clear(&rep);
+		return 0;
+	}
 	if (!(ok = rep.count[LINT_ERROR] == 0)) {
 		lint_report_summary(&rep, LINT_ERROR, buf, sizeof(buf));
 		log_error("crl %s: refused by the linter, not published: %s",
@@ -682,8 +741,7 @@ crl_ctx_clear(struct crl_ctx *c)
 	OPENSSL_free(c->list);
 	ASN1_TIME_free(c->date);
 	for (size_t i = 0; i <= CRL_REASON_MAX; i++)
-		sk_X509_EXTENSION_pop_free(c->reason_exts[i],
-		    X509_EXTENSION_free);
+		OPENSSL_free(c->reason_der[i]);
 }
 
 static int
@@ -728,9 +786,7 @@ crl_number_floor(void)
 static int
 crl_issue_one(struct crl_ctx *c, int64_t *number)
 {
-	X509_CRL *signed_crl = NULL;
 	unsigned char *der = NULL;
-	const unsigned char *p;
 	char counter[96];
 	size_t der_len = 0;
 	int64_t n = 0;
@@ -754,14 +810,7 @@ crl_issue_one(struct crl_ctx *c, int64_t *number)
 	}
 	if ((der = crl_sign(c, &der_len)) == NULL)
 		goto out;
-	p = der;
-	if ((signed_crl = d2i_X509_CRL(NULL, &p, (long)der_len)) == NULL ||
-	    p != der + der_len) {
-		log_openssl("crl %s: signed CRL does not parse; discarded",
-		    c->issuer);
-		goto out;
-	}
-	if (!crl_lint(c, signed_crl) || !crl_publish(c, der, der_len, n))
+	if (!crl_lint(c, der, der_len) || !crl_publish(c, der, der_len, n))
 		goto out;
 	if (c->shards > 1)
 		log_info("crl %s: CRL %lld of partition %d issued with %ld "
@@ -775,7 +824,6 @@ crl_issue_one(struct crl_ctx *c, int64_t *number)
  out:
 	if (!ok && n > 0)
 		crl_audit(c, n, NULL, 0, "failed");
-	X509_CRL_free(signed_crl);
 	OPENSSL_free(der);
 	/* The next partition starts from an empty list. */
 	INKAN_TBSCRL_free(c->tbs);

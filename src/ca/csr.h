@@ -18,6 +18,40 @@ X509_REQ *csr_parse(const unsigned char *buf, size_t len, char *err,
     size_t errlen);
 
 /*
+ * A DER request read without OpenSSL 3.0's key decoder. d2i_X509_REQ
+ * decodes the subject key through an OSSL_DECODER, which costs about as
+ * much as the RSA-2048 signature the certificate gets (docs/
+ * performance.md). Here the request is read through templates of the
+ * same shape (RFC 2986 §4), the RSA key is built from its modulus and
+ * exponent with EVP_PKEY_fromdata, and the key stays as received in
+ * spki, for the certificate.
+ */
+struct csr_lean {
+	void		*_req;		/* the CertificationRequest */
+	EVP_PKEY	*key;		/* the subject key */
+	X509_PUBKEY	*spki;		/* its SubjectPublicKeyInfo, undecoded */
+};
+
+/*
+ * Reads a DER request with an RSA key (rsaEncryption, NULL parameters)
+ * into a new struct csr_lean. Returns NULL if buf is anything else (PEM,
+ * another key type, a key that is not a DER RSAPublicKey with a positive
+ * modulus and exponent, malformed): csr_parse then decides, as before.
+ * Free with csr_lean_free.
+ */
+struct csr_lean *csr_lean_parse(const unsigned char *buf, size_t len);
+
+/* Frees l; NULL is accepted. */
+void csr_lean_free(struct csr_lean *l);
+
+/*
+ * csr_verify_pop for a lean request: the signature over the
+ * CertificationRequestInfo as received verifies with l->key, as
+ * X509_REQ_verify checks it.
+ */
+int csr_lean_verify_pop(const struct csr_lean *l, char *err, size_t errlen);
+
+/*
  * Proof of possession (CP-3.2.1): the request's signature verifies with
  * the public key it carries. 1 if so, else 0 and a reason in err.
  */

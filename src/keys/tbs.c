@@ -10,6 +10,7 @@
 #include <openssl/rsa.h>
 
 #include "util/log.h"
+#include "x509/crlent.h"
 
 /*
  * SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING }: the shape shared by
@@ -32,8 +33,11 @@ ASN1_SEQUENCE(TBS_SIGNED) = {
 } static_ASN1_SEQUENCE_END(TBS_SIGNED)
 
 /*
- * TBSCertList (RFC 5280 §5.1). OpenSSL 3.0 has no accessor for the inner
- * signature algorithm of a CRL, so the signer reads it with this template.
+ * TBSCertList (RFC 5280 §5.1), as OpenSSL's X509_CRL_INFO but with
+ * revokedCertificates left as its whole DER (ASN1_SEQUENCE): a CRL of a
+ * million entries is checked entry by entry in place (x509/crlent.h),
+ * not decoded into a million X509_REVOKED. OpenSSL 3.0 also has no
+ * accessor for the inner signature algorithm of a CRL.
  */
 typedef struct {
 	ASN1_INTEGER	*version;
@@ -41,7 +45,7 @@ typedef struct {
 	X509_NAME	*issuer;
 	ASN1_TIME	*this_update;
 	ASN1_TIME	*next_update;
-	STACK_OF(X509_REVOKED) *revoked;
+	ASN1_STRING	*revoked;
 	STACK_OF(X509_EXTENSION) *exts;
 } TBS_CERTLIST;
 
@@ -51,9 +55,21 @@ ASN1_SEQUENCE(TBS_CERTLIST) = {
 	ASN1_SIMPLE(TBS_CERTLIST, issuer, X509_NAME),
 	ASN1_SIMPLE(TBS_CERTLIST, this_update, ASN1_TIME),
 	ASN1_OPT(TBS_CERTLIST, next_update, ASN1_TIME),
-	ASN1_SEQUENCE_OF_OPT(TBS_CERTLIST, revoked, X509_REVOKED),
+	ASN1_OPT(TBS_CERTLIST, revoked, ASN1_SEQUENCE),
 	ASN1_EXP_SEQUENCE_OF_OPT(TBS_CERTLIST, exts, X509_EXTENSION, 0),
 } static_ASN1_SEQUENCE_END(TBS_CERTLIST)
+
+/*
+ * Entry extensions already found DER, by their bytes: entries share a
+ * handful of encodings (one per reason code), so each is decoded once.
+ */
+#define TBS_EXTS_SEEN	16
+
+struct tbs_exts_seen {
+	const unsigned char *der[TBS_EXTS_SEEN];
+	size_t		 len[TBS_EXTS_SEEN];
+	size_t		 n, next;
+};
 
 /* Signature algorithm of each digest, PKCS#1 v1.5 (RFC 4055, RFC 3279). */
 static const int tbs_alg_nid[SIGNER_MD_MAX] = {
@@ -193,46 +209,102 @@ tbs_check_issuer(const struct tbs_check *c, const X509_NAME *issuer,
 	return 1;
 }
 
-/* The signature algorithm inside a TBSCertList, through our template. */
+/*
+ * crlEntryExtensions der[0..len) decode as a SEQUENCE OF Extension and
+ * are DER, as they were when the whole TBS went through d2i_X509_CRL.
+ */
 static int
-tbs_check_crl_alg(const struct tbs_check *c, struct signer_reason *why)
+tbs_crl_exts_ok(struct tbs_exts_seen *seen, const unsigned char *der,
+    size_t len)
 {
-	const unsigned char *p = c->tbs;
-	TBS_CERTLIST *tl;
-	int ok;
+	const unsigned char *p = der;
+	X509_EXTENSIONS *exts;
+	unsigned char *re = NULL;
+	size_t i;
+	int re_len, ok;
 
-	tl = (TBS_CERTLIST *)ASN1_item_d2i(NULL, &p, (long)c->len,
-	    ASN1_ITEM_rptr(TBS_CERTLIST));
-	if (tl == NULL || p != c->tbs + c->len) {
-		ERR_clear_error();
-		ok = signer_refuse(why, c->key, "payload is not a "
-		    "TBSCertList");
-	} else
-		ok = tbs_check_alg(c, tl->sigalg, why);
-	ASN1_item_free((ASN1_VALUE *)tl, ASN1_ITEM_rptr(TBS_CERTLIST));
+	for (i = 0; i < seen->n; i++)
+		if (seen->len[i] == len && memcmp(seen->der[i], der, len) == 0)
+			return 1;
+	exts = d2i_X509_EXTENSIONS(NULL, &p, (long)len);
+	ok = exts != NULL && p == der + len &&
+	    (re_len = i2d_X509_EXTENSIONS(exts, &re)) > 0 &&
+	    (size_t)re_len == len && memcmp(re, der, len) == 0;
+	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+	OPENSSL_free(re);
+	ERR_clear_error();
+	if (ok) {
+		seen->der[seen->next] = der;
+		seen->len[seen->next] = len;
+		seen->next = (seen->next + 1) % TBS_EXTS_SEEN;
+		if (seen->n < TBS_EXTS_SEEN)
+			seen->n++;
+	}
 	return ok;
 }
 
+/* Every entry of revokedCertificates is a DER CRL entry. */
+static int
+tbs_check_crl_entries(const struct tbs_check *c, const ASN1_STRING *list,
+    struct signer_reason *why)
+{
+	struct tbs_exts_seen seen = { .n = 0 };
+	struct crlent_iter it;
+	struct crlent e;
+	long i = 0;
+	int r;
+
+	if (list == NULL)
+		return 1;
+	if (!crlent_begin(&it, ASN1_STRING_get0_data(list),
+	    (size_t)ASN1_STRING_length(list)))
+		return signer_refuse(why, c->key, "TBSCertList is not DER "
+		    "(X.690 §10): revokedCertificates");
+	while ((r = crlent_next(&it, &e)) == 1) {
+		if (e.exts != NULL && !tbs_crl_exts_ok(&seen, e.exts,
+		    e.exts_len))
+			break;
+		i++;
+	}
+	if (r != 0)
+		return signer_refuse(why, c->key, "TBSCertList "
+		    "revokedCertificates entry %ld is not a DER CRL entry "
+		    "(RFC 5280 §5.1.2.6, X.690 §10)", i);
+	return 1;
+}
+
+/*
+ * One decoding of the TBS, with the entries read in place: the whole is
+ * DER (the header re-encoded, each entry checked), the inner algorithm is
+ * the one requested and the issuer is the key's CA (RFC 5280 §5.1.2.3).
+ */
 static int
 tbs_check_crl(const struct tbs_check *c, struct signer_reason *why)
 {
+	const unsigned char *p = c->tbs;
 	unsigned char *re = NULL;
-	X509_CRL *crl;
+	TBS_CERTLIST *tl;
 	int re_len, ok = 0;
 
 	if (sk_X509_num(c->certs) == 0)
 		return signer_refuse(why, c->key, "key has no bound "
 		    "certificate; bind its CA certificate first");
-	if ((crl = (X509_CRL *)tbs_d2i_wrapped(c, ASN1_ITEM_rptr(X509_CRL),
-	    "TBSCertList", why)) == NULL)
-		return 0;
-	re_len = i2d_re_X509_CRL_tbs(crl, &re);
+	tl = (TBS_CERTLIST *)ASN1_item_d2i(NULL, &p, (long)c->len,
+	    ASN1_ITEM_rptr(TBS_CERTLIST));
+	if (tl == NULL || p != c->tbs + c->len) {
+		ERR_clear_error();
+		ok = tbs_refuse_malformed(c, "TBSCertList", why);
+		goto out;
+	}
+	re_len = ASN1_item_i2d((ASN1_VALUE *)tl, &re,
+	    ASN1_ITEM_rptr(TBS_CERTLIST));
 	ok = tbs_check_der(c, re, re_len, c->tbs, c->len, "TBSCertList",
 	    why) &&
-	    tbs_check_crl_alg(c, why) &&
-	    tbs_check_issuer(c, X509_CRL_get_issuer(crl),
-	    "RFC 5280 §5.1.2.3", why);
-	X509_CRL_free(crl);
+	    tbs_check_crl_entries(c, tl->revoked, why) &&
+	    tbs_check_alg(c, tl->sigalg, why) &&
+	    tbs_check_issuer(c, tl->issuer, "RFC 5280 §5.1.2.3", why);
+ out:
+	ASN1_item_free((ASN1_VALUE *)tl, ASN1_ITEM_rptr(TBS_CERTLIST));
 	return ok;
 }
 

@@ -40,10 +40,8 @@ struct lint_ctx {
 	BIGNUM		*rsa_n;		/* its RSA parameters, read once */
 	BIGNUM		*rsa_e;
 	const struct lint_blocklist *blocklist;
-	X509_CRL	*crl;		/* CRL rules */
-	const struct lint_tbscrl *tbscrl;	/* its TBSCertList as encoded */
+	const struct lint_crl_view *crl;	/* CRL rules: the CRL read (crl.c) */
 	unsigned int	 cabf;		/* CRL/OCSP: 1 << PROFILE_RULES_* */
-	int		 alg_mismatch;	/* CRL: inner and outer algorithms differ */
 	const struct lint_ocsp_parsed *ocsp;	/* OCSP response rules */
 };
 
@@ -71,6 +69,8 @@ void lint_run(const struct lint_ctx *c, unsigned int kinds,
 int lint_uri_ok(const ASN1_IA5STRING *uri, const char *const *schemes);
 int lint_uri_is(const GENERAL_NAME *gn, const char *scheme);
 int lint_time_syntax_ok(const ASN1_TIME *t);
+/* lint_time_syntax_ok without its ASN1_TIME_check: the digits and Z. */
+int lint_time_shape_ok(const ASN1_TIME *t);
 int lint_time_type_ok(const ASN1_TIME *t);
 int lint_time_get(const ASN1_TIME *t, time_t *out);
 int lint_iso3166(const unsigned char *s, int len);

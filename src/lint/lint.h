@@ -131,10 +131,20 @@ struct lint_rule {
 int lint_cert(const struct lint_input *in, struct lint_report *rep);
 
 /*
- * Runs the CRL rules on in->crl. Returns 0 only if linting failed; a CRL
- * that cannot be re-read is reported as a finding.
+ * Runs the CRL rules on in->crl. Returns 0 only if linting failed (out of
+ * memory; then no rule ran).
  */
 int lint_crl(const struct lint_crl_input *in, struct lint_report *rep);
+
+/*
+ * The same rules on the CRL encoded as der[0..len), for a caller that
+ * holds the DER (the CRL builder); in->crl is not read. The entries are
+ * read in place, not through an X509_CRL, whose parse costs microseconds
+ * per entry. Returns 0 if linting failed: out of memory, or der is not a
+ * CertificateList whose entries are DER (then no rule ran).
+ */
+int lint_crl_der(const struct lint_crl_input *in, const unsigned char *der,
+    size_t len, struct lint_report *rep);
 
 /*
  * Runs the OCSP response rules on the DER in in->der (and the profile

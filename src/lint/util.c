@@ -68,7 +68,7 @@ lint_uri_is(const GENERAL_NAME *gn, const char *scheme)
 
 /* RFC 5280 §4.1.2.5.1/§4.1.2.5.2: YYMMDDHHMMSSZ or YYYYMMDDHHMMSSZ. */
 int
-lint_time_syntax_ok(const ASN1_TIME *t)
+lint_time_shape_ok(const ASN1_TIME *t)
 {
 	const unsigned char *p = ASN1_STRING_get0_data(t);
 	int len = ASN1_STRING_length(t), want;
@@ -79,7 +79,13 @@ lint_time_syntax_ok(const ASN1_TIME *t)
 	for (int i = 0; i < len - 1; i++)
 		if (!isdigit(p[i]))
 			return 0;
-	return ASN1_TIME_check(t) == 1;
+	return 1;
+}
+
+int
+lint_time_syntax_ok(const ASN1_TIME *t)
+{
+	return lint_time_shape_ok(t) && ASN1_TIME_check(t) == 1;
 }
 
 /* UTCTime through 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5). */

@@ -477,6 +477,86 @@ test_check_key_ec(void **state)
 	X509_REQ_free(req);
 }
 
+/* The DER of a PEM request of tests/data/ca, via csr_parse. */
+static unsigned char *
+der_of(const char *name, int *len)
+{
+	X509_REQ *req = load(name);
+	unsigned char *der = NULL;
+
+	*len = i2d_X509_REQ(req, &der);
+	assert_true(*len > 0);
+	X509_REQ_free(req);
+	return der;
+}
+
+/*
+ * csr_lean_parse reads DER RSA requests to the key and SPKI csr_parse
+ * gives, proves possession as csr_verify_pop does, and leaves everything
+ * else (PEM, EC, malformed) to csr_parse.
+ */
+static void
+test_lean(void **state)
+{
+	static const char *const rsa[] = { "rsa2048.csr.pem",
+	    "rsa3072.csr.pem", "rsa2048-e3.csr.pem" };
+	unsigned char *der, *bad, *a = NULL, *b = NULL;
+	struct csr_lean *l;
+	char err[256] = "";
+	X509_REQ *req;
+	size_t pem_len;
+	int len, la, lb;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rsa) / sizeof(rsa[0]); i++) {
+		der = der_of(rsa[i], &len);
+		req = parse_ok(der, (size_t)len);
+		assert_non_null(l = csr_lean_parse(der, (size_t)len));
+		assert_int_equal(EVP_PKEY_eq(l->key, X509_REQ_get0_pubkey(req)),
+		    1);
+		la = i2d_X509_PUBKEY(l->spki, &a);
+		lb = i2d_X509_PUBKEY(X509_REQ_get_X509_PUBKEY(req), &b);
+		assert_true(la > 0 && la == lb);
+		assert_memory_equal(a, b, (size_t)la);
+		OPENSSL_free(a);
+		OPENSSL_free(b);
+		a = b = NULL;
+		if (!csr_lean_verify_pop(l, err, sizeof(err)))
+			fail_msg("%s: %s", rsa[i], err);
+		csr_lean_free(l);
+		/* Any signature bit or subject byte changed: no possession. */
+		assert_non_null(bad = malloc((size_t)len));
+		for (int at = len - 1; at >= len - 40; at -= 13) {
+			memcpy(bad, der, (size_t)len);
+			bad[at] ^= 0x01;
+			assert_non_null(l = csr_lean_parse(bad, (size_t)len));
+			assert_false(csr_lean_verify_pop(l, err, sizeof(err)));
+			assert_non_null(strstr(err, "no proof of possession"));
+			csr_lean_free(l);
+		}
+		memcpy(bad, der, (size_t)len);
+		for (int j = 0; j + 4 < len; j++)
+			if (memcmp(bad + j, "Test", 4) == 0)
+				bad[j] = 'B';
+		if ((l = csr_lean_parse(bad, (size_t)len)) != NULL) {
+			assert_false(csr_lean_verify_pop(l, err, sizeof(err)));
+			csr_lean_free(l);
+		}
+		/* Trailing data and truncation are not requests. */
+		assert_null(csr_lean_parse(der, (size_t)len - 1));
+		free(bad);
+		X509_REQ_free(req);
+		OPENSSL_free(der);
+	}
+	der = der_of("ec-p256.csr.pem", &len);
+	assert_null(csr_lean_parse(der, (size_t)len));
+	OPENSSL_free(der);
+	der = data("rsa2048.csr.pem", &pem_len);
+	assert_null(csr_lean_parse(der, pem_len));
+	free(der);
+	csr_lean_free(NULL);
+}
+
 int
 main(void)
 {
@@ -493,6 +573,7 @@ main(void)
 		cmocka_unit_test(test_check_key_sizes),
 		cmocka_unit_test(test_check_key_exponent),
 		cmocka_unit_test(test_check_key_ec),
+		cmocka_unit_test(test_lean),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

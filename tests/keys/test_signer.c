@@ -867,6 +867,37 @@ test_crl(void **state)
 	OPENSSL_free(tbs);
 }
 
+/*
+ * The entries are read in place (x509/crlent.c), and each must still be
+ * a DER CRL entry: a serial with a needless 0x00 or a constructed time
+ * is refused, naming the entry.
+ */
+static void
+test_crl_entry_not_der(void **state)
+{
+	static const unsigned char serial[] = { 0x02, 0x02, 0x10, 0x92 };
+	struct fx *f = *state;
+	unsigned char *tbs, *at = NULL;
+	size_t len;
+
+	tbs = crl_tbs("Test Root", f->tmp, EVP_sha256(), &len);
+	for (size_t i = 0; i + sizeof(serial) + 1 < len; i++)
+		if (memcmp(tbs + i, serial, sizeof(serial)) == 0 &&
+		    tbs[i + sizeof(serial)] == V_ASN1_UTCTIME)
+			at = tbs + i;
+	assert_non_null(at);
+	at[2] = 0x00;		/* 0x1092 as 00 12: not minimal */
+	at[3] = 0x12;
+	assert_refused(f->s, SIGNER_OP_SIGN_CRL, SIGNER_MD_SHA256, "root",
+	    tbs, len, "revokedCertificates entry 0 is not a DER CRL entry");
+	at[2] = 0x10;
+	at[3] = 0x92;
+	at[4] = V_ASN1_UTCTIME | V_ASN1_CONSTRUCTED;
+	assert_refused(f->s, SIGNER_OP_SIGN_CRL, SIGNER_MD_SHA256, "root",
+	    tbs, len, "revokedCertificates entry 0 is not a DER CRL entry");
+	OPENSSL_free(tbs);
+}
+
 /* A whole path validation (RFC 5280 §6) of leaf under trust anchor root. */
 static void
 assert_chain(X509 *root, X509 *leaf)
@@ -1509,6 +1540,7 @@ main(void)
 		cmocka_unit_test(test_bind),
 		cmocka_unit_test(test_issue),
 		cmocka_unit_test(test_crl),
+		cmocka_unit_test(test_crl_entry_not_der),
 		cmocka_unit_test(test_ocsp),
 		cmocka_unit_test(test_sign_many),
 		cmocka_unit_test(test_sign_many_full_buffers),
