@@ -187,7 +187,7 @@ store_sqlite_last_event(struct store *st, int64_t *at)
 	    " coalesce((SELECT max(intent_at, coalesce(issued_at, 0))"
 	    "  FROM certificates ORDER BY id DESC LIMIT 1), 0),"
 	    " coalesce((SELECT max(revoked_at) FROM certificates"
-	    "  WHERE status != 'good' AND state = 'issued'), 0),"
+	    "  WHERE revoked_at IS NOT NULL), 0),"
 	    " coalesce((SELECT max(this_update) FROM crls), 0),"
 	    " coalesce((SELECT max(produced_at) FROM ocsp_responses), 0),"
 	    " coalesce((SELECT max(created_at) FROM cas), 0))", at);
