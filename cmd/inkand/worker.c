@@ -20,6 +20,7 @@
 
 #include "audit/seal.h"
 #include "ca/ca.h"
+#include "ca/backup.h"
 #include "ca/crl.h"
 #include "ca/responder.h"
 #include "http/accesslog.h"
@@ -184,9 +185,11 @@ inkand_renew(struct inkand_state *st, time_t now)
 	if ((n = ca_responder_renew_due(st->ca, now)) < 0) {
 		log_warn("ocsp: renewal of a responder certificate failed");
 		http_metrics_signer_error(st->metrics);
-	} else if (n > 0)
+	} else if (n > 0) {
 		log_info("ocsp: %d responder certificate%s renewed", n,
 		    n == 1 ? "" : "s");
+		(void)ca_auto_backup(st->ca);	/* CP-5.5.4 */
+	}
 }
 
 /*

@@ -15,6 +15,7 @@
 #include <openssl/buffer.h>
 #include <openssl/evp.h>
 
+#include "audit/seal.h"
 #include "util/file.h"
 #include "util/log.h"
 
@@ -714,5 +715,93 @@ ca_restore(const char *backup, const char *dir)
 	    "integrity ok)", backup, dir, l.n);
  out:
 	bk_list_free(&l);
+	return ok;
+}
+
+/* The names ca_auto_backup gives, which sort by time. */
+#define BK_AUTO_PREFIX	"inkan-backup-"
+
+static int
+bk_auto_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Removes the oldest automatic backups of dir beyond keep. */
+static void
+bk_auto_prune(const char *dir, int keep)
+{
+	char **names = NULL, **grown, *path;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+
+		/* Finished backups only: never one still being written. */
+		if (strncmp(de->d_name, BK_AUTO_PREFIX,
+		    sizeof(BK_AUTO_PREFIX) - 1) != 0 || (len > 8 &&
+		    strcmp(de->d_name + len - 8, ".partial") == 0))
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((grown = reallocarray(names, cap,
+			    sizeof(*names))) == NULL)
+				break;
+			names = grown;
+		}
+		if ((names[n] = strdup(de->d_name)) == NULL)
+			break;
+		n++;
+	}
+	closedir(d);
+	if (names != NULL)
+		qsort(names, n, sizeof(*names), bk_auto_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i + (size_t)keep < n &&
+		    (path = file_join(dir, names[i])) != NULL) {
+			if (!file_remove_tree(path))
+				log_warn("backup: cannot remove the old backup "
+				    "%s", path);
+			free(path);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+int
+ca_auto_backup(struct ca *ca)
+{
+	const char *dir = ca->conf != NULL ? ca->conf->auto_backup_dir : NULL;
+	char name[64], *out = NULL;
+	struct tm tm;
+	time_t now = time(NULL);
+	int ok = 0;
+
+	if (dir == NULL || !ca->changed)
+		return 1;
+	ca->changed = 0;
+	gmtime_r(&now, &tm);
+	snprintf(name, sizeof(name), BK_AUTO_PREFIX "%04d%02d%02dT%02d%02d"
+	    "%02dZ-%ld", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec, (long)getpid());
+	if (!file_mkdirs(dir, 0700) || (out = file_join(dir, name)) == NULL)
+		goto out;
+	if ((ok = ca_backup(ca, out))) {
+		log_info("backup: %s taken after a change of the CA's data "
+		    "(CP-5.5.4)", out);
+		bk_auto_prune(dir, ca->conf->auto_backup_keep);
+	}
+ out:
+	if (!ok)
+		log_error("backup: the automatic backup after this change "
+		    "failed; take one with 'inkan backup'");
+	audit_ca(ca, "backup.auto", out != NULL ? out : dir, ok ? "ok" :
+	    "failed", NULL);
+	free(out);
 	return ok;
 }

@@ -36,6 +36,15 @@ int ca_backup(struct ca *ca, const char *out);
 int ca_backup_verify(const char *backup);
 
 /*
+ * CP-5.5.4: when [ca] auto_backup_dir is set and ca->changed (a
+ * certificate or a revocation was stored), takes a backup into
+ * auto_backup_dir/inkan-backup-YYYYMMDDTHHMMSSZ-PID and removes the
+ * oldest beyond auto_backup_keep; clears ca->changed. 1 if nothing was
+ * due or the backup was taken; 0 on failure (logged, and audited).
+ */
+int ca_auto_backup(struct ca *ca);
+
+/*
  * Restores backup into dir, which must be empty or not exist: verifies
  * the whole backup first, copies it, and checks the restored store.
  * Returns 1 on success, 0 on failure (logged; dir is left empty).

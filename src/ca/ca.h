@@ -30,6 +30,8 @@ struct ca {
 	/* The clock check's newest event (src/ca/clock.c), once known. */
 	int64_t		 clock_last;
 	int		 clock_known;
+	/* A certificate or a revocation was stored: back up (CP-5.5.4). */
+	int		 changed;
 	/* Who acts, for the audit log (CP-5.4): the OS user by default. */
 	struct audit_who who;
 };

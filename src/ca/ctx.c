@@ -8,6 +8,7 @@
 #include <openssl/pem.h>
 #include <openssl/sha.h>
 
+#include "ca/backup.h"
 #include "ca/reconcile.h"
 #include "audit/seal.h"
 #include "lint/lint.h"
@@ -159,6 +160,16 @@ ca_close(struct ca *ca)
 	if (ca->signer != NULL && ca->store != NULL && !audit_seal(ca))
 		log_warn("audit: the log is not sealed; the next command "
 		    "or 'inkan audit seal' will seal it");
+	/*
+	 * After the seal, so the backup holds it (CP-5.5.4); then the
+	 * backup's own record is sealed too.
+	 */
+	if (ca->store != NULL && ca->changed && ca->conf != NULL &&
+	    ca->conf->auto_backup_dir != NULL) {
+		(void)ca_auto_backup(ca);
+		if (ca->signer != NULL && !audit_seal(ca))
+			log_warn("audit: the backup's record is not sealed");
+	}
 	if (ca->signer != NULL && !signer_stop(ca->signer))
 		log_warn("signer did not exit cleanly");
 	store_close(ca->store);

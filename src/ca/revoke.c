@@ -258,6 +258,7 @@ ca_revoke(struct ca *ca, const struct revoke_request *req, time_t now)
 	c->reason = req->reason;
 	c->invalidity_at = req->invalidity;
 	/* The change is recorded; make it visible at once (CP-4.9.7). */
+	ca->changed = 1;
 	ok = 1;
 	/* CA certificates too: their roots answer for them. */
 	if (strcmp(c->profile, "root") != 0 &&

@@ -259,8 +259,10 @@ ca_record_issued(struct ca *ca, const struct ca_signing *how,
 			    ca_now());
 		ok = ok && ca_audit_item(ca, how, &items[i], &p[i], 0);
 	}
-	if (ok && store_commit(ca->store))
+	if (ok && store_commit(ca->store)) {
+		ca->changed = 1;
 		return 1;
+	}
 	store_rollback(ca->store);
 	for (size_t i = 0; i < n; i++) {
 		if (items[i].der == NULL)

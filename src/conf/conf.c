@@ -132,6 +132,10 @@ conf_key_ca(struct conf *c, const char *key, const char *value)
 	/* CP-5.5.5: seconds the clock may lag the store's last event. */
 	if (strcmp(key, "clock_tolerance") == 0)
 		return conf_set_int(&c->clock_tolerance, value, 0, 86400);
+	if (strcmp(key, "auto_backup_dir") == 0)
+		return conf_set_str(&c->auto_backup_dir, value);
+	if (strcmp(key, "auto_backup_keep") == 0)
+		return conf_set_int(&c->auto_backup_keep, value, 1, 1000);
 	return -1;
 }
 
@@ -369,6 +373,7 @@ conf_load(const char *path)
 		goto out;
 	c->ocsp_validity_months = 4;
 	c->clock_tolerance = CONF_CLOCK_TOLERANCE;
+	c->auto_backup_keep = CONF_AUTO_BACKUP_KEEP;
 	st.conf = c;
 	line = ini_parse_string((const char *)text, conf_handler, &st);
 	if (line != 0 && st.errors == 0)
@@ -420,6 +425,7 @@ conf_free(struct conf *c)
 	}
 	free(c->path); free(c->base_url); free(c->ldap_url); free(c->cps_url);
 	free(c->ldap_publish_url); free(c->ldap_bind_dn);
+	free(c->auto_backup_dir);
 	free(c->ldap_bind_password_file);
 	free(c);
 }

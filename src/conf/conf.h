@@ -63,6 +63,9 @@ struct conf_policy {
 	enum conf_smime_generation generation;
 };
 
+/* Default [ca] auto_backup_keep. */
+#define CONF_AUTO_BACKUP_KEEP	7
+
 /* Default [ca] clock_tolerance: 5 minutes. */
 #define CONF_CLOCK_TOLERANCE	300
 
@@ -81,6 +84,9 @@ struct conf {
 	char		*cps_url;
 	int		 ocsp_validity_months;
 	int		 clock_tolerance;	/* seconds, CP-5.5.5 */
+	/* CP-5.5.4: a backup after each critical change (NULL: off). */
+	char		*auto_backup_dir;
+	int		 auto_backup_keep;	/* newest kept there */
 	struct conf_root roots[CONF_ROOTS_MAX];
 	size_t		 nroots;
 	struct conf_issuing issuing[CONF_ISSUING_MAX];

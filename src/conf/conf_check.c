@@ -330,6 +330,9 @@ conf_check(struct conf *c)
 	    strncmp(c->ldap_publish_url, "ldapi://", 8) != 0)
 		ok &= conf_bad(c, "ca", "ldap_publish_url", "must be an "
 		    "ldap://, ldaps:// or ldapi:// URL");
+	if (c->auto_backup_dir != NULL && c->auto_backup_dir[0] != '/')
+		ok &= conf_bad(c, "ca", "auto_backup_dir", "must be an absolute "
+		    "path, outside the CA directory");
 	if (c->ldap_bind_dn != NULL && c->ldap_bind_password_file == NULL)
 		ok &= conf_bad(c, "ca", "ldap_bind_password_file", "is required "
 		    "with ldap_bind_dn");
