@@ -332,7 +332,7 @@ ldap_publish_one(LDAP *ld, const char *url, struct ca *ca, const char *name)
 		/* Create the parents top down, then the CA's own entry. */
 		while (e.rdns[depth] != NULL)
 			depth++;
-		for (size_t i = depth - 1; i >= 1; i--)
+		for (size_t i = depth; i-- > 1;)
 			if (!ldap_add_entry(ld, &e.rdns[i], 0, NULL, url, NULL))
 				goto out;
 		for (size_t i = 0; i < m; i++)

@@ -16,34 +16,11 @@
 # ctest runs it as `sh FILE` with INKAN, INKAN_BUILD_DIR, INKAN_SOURCE_DIR.
 
 set -eu
-INKAN_SOURCE_DIR=${INKAN_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-# shellcheck source=../cli/lib.sh
-. "$INKAN_SOURCE_DIR/tests/cli/lib.sh"
-INKAND=${INKAND:-$(dirname "$INKAN")/inkand}
+# shellcheck source=lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 
-need curl od
-[ -x "$INKAND" ] || fail "INKAND=$INKAND is not an executable"
-setup
-PID=
-tls_finish() {
-	_rc=$?
-	if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-		kill -TERM "$PID" 2>/dev/null || :
-		wait "$PID" 2>/dev/null || :
-	fi
-	if [ "$_rc" != 0 ] && [ -f "$TMP/inkand.err" ]; then
-		sed 's/^/#   inkand: /' "$TMP/inkand.err" | tail -n 30 >&2
-	fi
-	(exit "$_rc")
-	cli_finish
-}
-trap tls_finish EXIT
-cd "$TMP"
-CA=$TMP/ca
-
-random_port() {
-	echo $((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))
-}
+ra_setup
+RA_TLS=1
 
 # lra_get PATH [CURL ARGS...]: over TLS, trusting the listener's
 # certificate; CODE and $TMP/b.
@@ -51,57 +28,7 @@ lra_get() {
 	_p=$1
 	shift
 	CODE=$(curl -s -S --max-time 20 --cacert "$TMP/tls.pem" -o "$TMP/b" \
-	    -w '%{http_code}' "$@" "$L$_p") || CODE=000
-}
-
-stop_inkand() {
-	kill -TERM "$PID"
-	wait "$PID" 2>/dev/null || :
-	PID=
-}
-
-expect() {
-	[ "$CODE" = "$2" ] || fail "$1: HTTP $CODE, expected $2: $(cat "$TMP/b")"
-	if [ $# -ge 3 ]; then
-		grep -q "\"error\":\"$3\"" "$TMP/b" ||
-		    fail "$1: body lacks error $3: $(cat "$TMP/b")"
-	fi
-	ok "$1 (HTTP $CODE${3:+ $3})"
-}
-
-start_inkand() {
-	_try=0
-	while :; do
-		_try=$((_try + 1))
-		PORT=$(random_port)
-		TPORT=$((PORT + 1))
-		"$INKAND" --dir "$CA" --passphrase-file "$PASS" \
-		    --listen "127.0.0.1:$PORT" --lra-listen "127.0.0.1:$TPORT" \
-		    --tls-cert "$TMP/tls.pem" --tls-key "$TMP/tls.key" \
-		    --foreground > "$TMP/inkand.out" 2>> "$TMP/inkand.err" &
-		PID=$!
-		_t=0
-		while [ $_t -lt 200 ]; do
-			kill -0 "$PID" 2>/dev/null || break
-			if [ "$(curl -s --max-time 1 --cacert "$TMP/tls.pem" \
-			    "https://127.0.0.1:$TPORT/healthz" 2>/dev/null)" = ok ]
-			then
-				L=https://127.0.0.1:$TPORT/lra/v1
-				U=http://127.0.0.1:$PORT
-				return 0
-			fi
-			sleep 0.1
-			_t=$((_t + 1))
-		done
-		kill -0 "$PID" 2>/dev/null && fail "inkand did not answer in 20 s"
-		wait "$PID" 2>/dev/null || :
-		PID=
-		if tail -n 5 "$TMP/inkand.err" | grep -q 'address already in use' &&
-		    [ $_try -lt 10 ]; then
-			continue
-		fi
-		fail "inkand exited at start-up"
-	done
+	    -D "$TMP/h" -w '%{http_code}' "$@" "$L$_p") || CODE=000
 }
 
 FRESH=$(date -u -d '-20 days' +%F)
@@ -173,7 +100,7 @@ grep -q '"name":"acme-lra".*"status":"approved"\|"status":"approved".*"name":"ac
     "$TMP/b" || fail "/lra/v1/org: $(cat "$TMP/b")"
 lra_get /nosuch --cert "$TMP/lra.pem" --key "$TMP/lra.key"
 expect "unknown LRA path" 404 not_found
-CODE=$(curl -s -o "$TMP/b" -w '%{http_code}' "$U/lra/v1/me") || CODE=000
+CODE=$(curl -s -o "$TMP/b" -w '%{http_code}' "$BASE/lra/v1/me") || CODE=000
 [ "$CODE" = 404 ] || fail "plain HTTP serves /lra/v1: $CODE"
 ok "the plain HTTP listener does not serve /lra/v1"
 CODE=$(curl -s -o "$TMP/b" -w '%{http_code}' --max-time 5 \

@@ -19,37 +19,10 @@
 # ctest runs it as `sh FILE` with INKAN, INKAN_BUILD_DIR, INKAN_SOURCE_DIR.
 
 set -eu
-INKAN_SOURCE_DIR=${INKAN_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-# shellcheck source=../cli/lib.sh
-. "$INKAN_SOURCE_DIR/tests/cli/lib.sh"
-INKAND=${INKAND:-$(dirname "$INKAN")/inkand}
+# shellcheck source=lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 
-need curl oathtool od
-[ -x "$INKAND" ] || fail "INKAND=$INKAND is not an executable"
-setup
-PID=
-org_finish() {
-	_rc=$?
-	if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-		kill -TERM "$PID" 2>/dev/null || :
-		wait "$PID" 2>/dev/null || :
-	fi
-	if [ "$_rc" != 0 ] && [ -f "$TMP/inkand.err" ]; then
-		sed 's/^/#   inkand: /' "$TMP/inkand.err" | tail -n 30 >&2
-	fi
-	(exit "$_rc")
-	cli_finish
-}
-trap org_finish EXIT
-cd "$TMP"
-CA=$TMP/ca
-
-api() {
-	_m=$1 _p=$2
-	shift 2
-	CODE=$(curl -s -S --max-time 20 -X "$_m" -o "$TMP/b" -D "$TMP/h" \
-	    -w '%{http_code}' "$@" "$U$_p") || CODE=000
-}
+ra_setup oathtool
 
 # post PATH JSON TOKEN
 post() {
@@ -62,63 +35,8 @@ get() {
 	api GET "$1" -H "Authorization: Bearer $2"
 }
 
-stop_inkand() {
-	kill -TERM "$PID"
-	wait "$PID" 2>/dev/null || :
-	PID=
-}
-
-expect() {
-	[ "$CODE" = "$2" ] || fail "$1: HTTP $CODE, expected $2: $(cat "$TMP/b")"
-	if [ $# -ge 3 ]; then
-		grep -q "\"error\":\"$3\"" "$TMP/b" ||
-		    fail "$1: body lacks error $3: $(cat "$TMP/b")"
-	fi
-	ok "$1 (HTTP $CODE${3:+ $3})"
-}
-
 has() {
 	grep -qF -- "$1" "$TMP/b" || fail "$2: answer lacks $1: $(cat "$TMP/b")"
-}
-
-jfield() {
-	sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" "$TMP/b"
-}
-
-random_port() {
-	echo $((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))
-}
-
-start_inkand() {
-	_try=0
-	while :; do
-		_try=$((_try + 1))
-		PORT=$(random_port)
-		"$INKAND" --dir "$CA" --passphrase-file "$PASS" \
-		    --listen "127.0.0.1:$PORT" --foreground \
-		    > "$TMP/inkand.out" 2>> "$TMP/inkand.err" &
-		PID=$!
-		_t=0
-		while [ $_t -lt 200 ]; do
-			kill -0 "$PID" 2>/dev/null || break
-			if [ "$(curl -s --max-time 1 \
-			    "http://127.0.0.1:$PORT/healthz" 2>/dev/null)" = ok ]
-			then
-				U=http://127.0.0.1:$PORT/ra/v1
-				return 0
-			fi
-			sleep 0.1
-			_t=$((_t + 1))
-		done
-		kill -0 "$PID" 2>/dev/null && fail "inkand did not answer in 20 s"
-		wait "$PID" 2>/dev/null || :
-		PID=
-		if tail -n 5 "$TMP/inkand.err" | grep -q 'address already in use' &&
-		    [ $_try -lt 10 ]; then
-			continue
-		fi
-		fail "inkand exited at start-up"
-	done
 }
 
 # login NAME PASSWORD: sets TOKEN (password only).

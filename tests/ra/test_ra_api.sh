@@ -22,42 +22,13 @@
 # By hand: INKAN_BUILD_DIR=build sh tests/ra/test_ra_api.sh
 
 set -eu
-INKAN_SOURCE_DIR=${INKAN_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-# shellcheck source=../cli/lib.sh
-. "$INKAN_SOURCE_DIR/tests/cli/lib.sh"
-INKAND=${INKAND:-$(dirname "$INKAN")/inkand}
+# shellcheck source=lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 API_DOC=$INKAN_SOURCE_DIR/docs/api.md
 
-need curl oathtool od
-[ -x "$INKAND" ] || fail "INKAND=$INKAND is not an executable"
-setup
-PID=
-ra_finish() {
-	_rc=$?
-	if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-		kill -TERM "$PID" 2>/dev/null || :
-		wait "$PID" 2>/dev/null || :
-	fi
-	if [ "$_rc" != 0 ] && [ -f "$TMP/inkand.err" ]; then
-		sed 's/^/#   inkand: /' "$TMP/inkand.err" | tail -n 40 >&2
-	fi
-	(exit "$_rc")
-	cli_finish
-}
-trap ra_finish EXIT
-cd "$TMP"
-CA=$TMP/ca
+ra_setup oathtool
 
 # --- helpers ----------------------------------------------------------------
-
-# api METHOD PATH [CURL ARGS...]: status in CODE, body in $TMP/b, headers
-# in $TMP/h. Never fails by itself.
-api() {
-	_m=$1 _p=$2
-	shift 2
-	CODE=$(curl -s -S --max-time 20 -X "$_m" -o "$TMP/b" -D "$TMP/h" \
-	    -w '%{http_code}' "$@" "$U$_p") || CODE=000
-}
 
 # post PATH JSON [CURL ARGS...]: a JSON POST.
 post() {
@@ -68,26 +39,6 @@ post() {
 
 auth() {
 	printf 'Authorization: Bearer %s' "$1"
-}
-
-# expect WHAT CODE [ERROR]: the last answer had status CODE, a JSON
-# content type and, if given, "error":"ERROR".
-expect() {
-	[ "$CODE" = "$2" ] || fail "$1: HTTP $CODE, expected $2: $(cat "$TMP/b")"
-	if [ "$CODE" != 413 ] || grep -q '^{' "$TMP/b"; then
-		grep -qi '^content-type: application/json' "$TMP/h" ||
-		    fail "$1: no JSON content type"
-	fi
-	if [ $# -ge 3 ]; then
-		grep -q "\"error\":\"$3\"" "$TMP/b" ||
-		    fail "$1: body lacks error $3: $(cat "$TMP/b")"
-	fi
-	ok "$1 (HTTP $CODE${3:+ $3})"
-}
-
-# field NAME [FILE]: a string member of a compact JSON object.
-jfield() {
-	sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" "${2:-$TMP/b}"
 }
 
 # jtrue NAME: 1 if the member is true.
@@ -108,50 +59,6 @@ fresh_step() {
 # totp_at SECRET TIME: the code of the step of TIME, by oathtool.
 totp_at() {
 	oathtool --totp -b "$1" --now "@$2"
-}
-
-random_port() {
-	echo $((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))
-}
-
-# start_inkand [OPTIONS...]: on a free port; /healthz within 20 s.
-start_inkand() {
-	_try=0
-	while :; do
-		_try=$((_try + 1))
-		PORT=$(random_port)
-		"$INKAND" --dir "$CA" --passphrase-file "$PASS" \
-		    --listen "127.0.0.1:$PORT" --foreground "$@" \
-		    > "$TMP/inkand.out" 2>> "$TMP/inkand.err" &
-		PID=$!
-		_t=0
-		while [ $_t -lt 200 ]; do
-			kill -0 "$PID" 2>/dev/null || break
-			if [ "$(curl -s --max-time 1 \
-			    "http://127.0.0.1:$PORT/healthz" 2>/dev/null)" = ok ]
-			then
-				U=http://127.0.0.1:$PORT/ra/v1
-				note "inkand (pid $PID) on $U"
-				return 0
-			fi
-			sleep 0.1
-			_t=$((_t + 1))
-		done
-		kill -0 "$PID" 2>/dev/null && fail "inkand did not answer in 20 s"
-		wait "$PID" 2>/dev/null || :
-		PID=
-		if tail -n 5 "$TMP/inkand.err" | grep -q 'address already in use' &&
-		    [ $_try -lt 10 ]; then
-			continue
-		fi
-		fail "inkand exited at start-up"
-	done
-}
-
-stop_inkand() {
-	kill -TERM "$PID"
-	wait "$PID" 2>/dev/null || :
-	PID=
 }
 
 # account_state NAME: the MFA and STATE columns of `inkan account list`.
