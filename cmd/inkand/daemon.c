@@ -268,6 +268,20 @@ inkand_open_ca(struct inkand *d)
 	return inkand_crl_setup(&d->st);
 }
 
+/* E-mail control validation (CP-3.2.7) reads [validation] and [mail]. */
+static void
+inkand_validation_conf(struct inkand *d)
+{
+	const struct conf *conf = d->st.ca->conf;
+
+	http_ra_set_conf(d->ra_api, conf);
+	if (conf->validation.allow_constructed)
+		log_warn("[validation] allow_constructed_addresses = yes: the "
+		    "constructed-address method (CP-3.2.7 (3), TLS BR "
+		    "3.2.2.4.4) is discouraged by the CA/B Forum and refused "
+		    "from 2028-03-15 whatever this setting");
+}
+
 /*
  * The RA API gets a store connection of its own, apart from the
  * worker's (a connection is never shared between threads); the HTTP
@@ -295,7 +309,10 @@ inkand_open_ra(struct inkand *d)
 		store_close(st);
 		return 0;
 	}
-	return (d->ra_api = http_ra_new(d->ra)) != NULL;
+	if ((d->ra_api = http_ra_new(d->ra)) == NULL)
+		return 0;
+	inkand_validation_conf(d);
+	return 1;
 }
 
 static int

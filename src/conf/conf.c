@@ -219,6 +219,35 @@ conf_key_policy(struct conf *c, struct conf_policy *p, const char *key,
 	return -1;
 }
 
+/* [validation] (src/ra/validation.h). */
+static int
+conf_key_validation(struct conf_validation *v, const char *key,
+    const char *value)
+{
+	if (strcmp(key, "allow_constructed_addresses") == 0) {
+		if (strcmp(value, "yes") == 0)
+			v->allow_constructed = 1;
+		else if (strcmp(value, "no") == 0)
+			v->allow_constructed = 0;
+		else
+			return 0;
+		return 1;
+	}
+	if (strcmp(key, "dns_trust_anchor") == 0)
+		return conf_set_str(&v->dns_trust_anchor, value);
+	if (strcmp(key, "dns_stub") == 0)
+		return conf_set_list(&v->dns_stub, value);
+	if (strcmp(key, "dns_forward") == 0)
+		return conf_set_str(&v->dns_forward, value);
+	if (strcmp(key, "http_connect_to") == 0)
+		return conf_set_list(&v->http_connect_to, value);
+	if (strcmp(key, "caa_identities") == 0)
+		return conf_set_list(&v->caa_identities, value);
+	if (strcmp(key, "confirm_url") == 0)
+		return conf_set_str(&v->confirm_url, value);
+	return -1;
+}
+
 /* Returns 1 if stored, 0 for a bad value, -1 for an unknown key/section. */
 static int
 conf_dispatch(struct conf *c, const char *section, const char *key,
@@ -232,6 +261,8 @@ conf_dispatch(struct conf *c, const char *section, const char *key,
 
 	if (strcmp(section, "ca") == 0)
 		return conf_key_ca(c, key, value);
+	if (strcmp(section, "validation") == 0)
+		return conf_key_validation(&c->validation, key, value);
 	if (nm == NULL || *nm == '\0' || !oid_is_name(nm))
 		return -1;
 	if (strncmp(section, "root:", 5) == 0) {
@@ -427,6 +458,12 @@ conf_free(struct conf *c)
 	free(c->ldap_publish_url); free(c->ldap_bind_dn);
 	free(c->auto_backup_dir);
 	free(c->ldap_bind_password_file);
+	free(c->validation.dns_trust_anchor);
+	free(c->validation.dns_forward);
+	free(c->validation.confirm_url);
+	conf_list_free(&c->validation.dns_stub);
+	conf_list_free(&c->validation.http_connect_to);
+	conf_list_free(&c->validation.caa_identities);
 	free(c);
 }
 

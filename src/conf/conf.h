@@ -69,6 +69,20 @@ struct conf_policy {
 /* Default [ca] clock_tolerance: 5 minutes. */
 #define CONF_CLOCK_TOLERANCE	300
 
+/*
+ * [validation]: e-mail control validation for S/MIME (CP-3.2.7,
+ * src/ra/validation.h). Every key is optional.
+ */
+struct conf_validation {
+	int		 allow_constructed;	/* CP-3.2.7 (3); off by default */
+	char		*dns_trust_anchor;	/* DS/DNSKEY file; NULL: root key */
+	struct conf_list dns_stub;		/* ZONE@ADDR[@PORT] */
+	char		*dns_forward;		/* ADDR[@PORT]; NULL: resolv.conf */
+	struct conf_list http_connect_to;	/* test/lab: HOST:PORT:ADDR:PORT */
+	struct conf_list caa_identities;	/* our CAA issuemail names */
+	char		*confirm_url;		/* public confirm URL for mails */
+};
+
 #define CONF_ROOTS_MAX		8
 #define CONF_ISSUING_MAX	16
 #define CONF_POLICIES_MAX	8
@@ -93,6 +107,7 @@ struct conf {
 	size_t		 nissuing;
 	struct conf_policy policies[CONF_POLICIES_MAX];
 	size_t		 npolicies;
+	struct conf_validation validation;
 };
 
 /*

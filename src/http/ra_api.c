@@ -1,4 +1,5 @@
 #include "http/ra_api.h"
+#include "http/ra_api_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,19 +16,6 @@
 
 #define RA_COOKIE	"inkan_session"
 
-struct http_ra {
-	struct ra	*ra;
-};
-
-/* One API call: the request, the response and what the handler knows. */
-struct ra_call {
-	struct http_ra	*h;
-	const struct http_request *req;
-	struct http_response *resp;
-	json_t		*body;		/* parsed request body, if any */
-	struct ra_principal who;
-	int64_t		 now;
-};
 
 struct http_ra *
 http_ra_new(struct ra *ra)
@@ -41,6 +29,12 @@ http_ra_new(struct ra *ra)
 }
 
 void
+http_ra_set_conf(struct http_ra *h, const struct conf *conf)
+{
+	h->conf = conf;
+}
+
+void
 http_ra_free(struct http_ra *h)
 {
 	free(h);
@@ -49,7 +43,7 @@ http_ra_free(struct http_ra *h)
 /* --- responses ------------------------------------------------------------- */
 
 /* Sends obj (taken) as the JSON body with status. 0 on failure. */
-static int
+int
 ra_reply(struct ra_call *c, int status, json_t *obj)
 {
 	char *text;
@@ -71,7 +65,7 @@ ra_reply(struct ra_call *c, int status, json_t *obj)
 }
 
 /* A 4xx/5xx JSON error: {"error": code, "message": message}. */
-static int
+int
 ra_error(struct ra_call *c, int status, const char *code,
     const char *message)
 {
@@ -94,7 +88,7 @@ static const char *const ra_status_codes[RA_STATUS_MAX] = {
 	[RA_ERROR] = "internal",
 };
 
-static int
+int
 ra_error_status(struct ra_call *c, enum ra_status s)
 {
 	if (s >= RA_STATUS_MAX)
@@ -109,7 +103,7 @@ ra_error_status(struct ra_call *c, enum ra_status s)
  * Parses the body as one JSON object into c->body. On failure, answers
  * (415, 413 or 400) and returns 0; the caller returns 1.
  */
-static int
+int
 ra_parse_body(struct ra_call *c)
 {
 	const char *ct = http_request_header(c->req, "Content-Type");
@@ -146,7 +140,7 @@ ra_parse_body(struct ra_call *c)
  * Checks that the body has only the members in allowed (NULL-terminated):
  * a typo in a member name is an error, not a silent default.
  */
-static int
+int
 ra_only_members(struct ra_call *c, const char *const *allowed)
 {
 	const char *key;
@@ -175,7 +169,7 @@ ra_only_members(struct ra_call *c, const char *const *allowed)
  * a string of at most max bytes; if absent and optional, 1 and *out
  * NULL. Otherwise answers 400 and returns 0.
  */
-static int
+int
 ra_member_str(struct ra_call *c, const char *name, int optional,
     size_t max, const char **out, size_t *len)
 {
@@ -241,7 +235,7 @@ ra_token_of(const struct http_request *req, size_t *len)
  * Authenticates the call into c->who. With need_full, an enrolment-only
  * session is refused (CP-6.5.1). On refusal answers and returns 0.
  */
-static int
+int
 ra_auth(struct ra_call *c, int need_full)
 {
 	enum ra_status s;
@@ -544,7 +538,7 @@ ra_evidence_in(struct ra_call *c, json_t *v, struct ra_evidence_in *e)
 	return ok;
 }
 
-static int
+int
 ra_invalid(struct ra_call *c, enum ra_status s, const char *why)
 {
 	if (s == RA_INVALID && why != NULL)
@@ -808,6 +802,11 @@ http_ra_handler(void *arg, const struct http_request *req,
 	}
 	if (path_known == 0 && (ok = ra_org_route(&c)) >= 0) {
 		json_decref(c.body);
+		return ok;
+	}
+	if (path_known == 0 && (ok = ra_validation_route(&c)) >= 0) {
+		json_decref(c.body);
+		sodium_memzero(&c.who, sizeof(c.who));
 		return ok;
 	}
 	if (path_known)

@@ -30,6 +30,13 @@ struct http_ra *http_ra_new(struct ra *ra);
 /* Frees h. Accepts NULL. */
 void http_ra_free(struct http_ra *h);
 
+struct conf;
+/*
+ * The configuration e-mail control validation reads ([validation],
+ * [mail]; borrowed). Without it the /validations endpoints answer 503.
+ */
+void http_ra_set_conf(struct http_ra *h, const struct conf *conf);
+
 /* The route handler; arg is a struct http_ra. */
 int http_ra_handler(void *arg, const struct http_request *req,
     struct http_response *resp);

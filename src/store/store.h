@@ -709,4 +709,77 @@ int store_lra_cert_bind(struct store *st, const char *org,
 int store_lra_cert_org(struct store *st, const char *issuer,
     const char *serial, char org[65]);
 
+/*
+ * --- RA: e-mail control validations (sqlite_validation.c) -----------------
+ *
+ * One row per validation (CP-3.2.7, SBR 3.2.2): method and the version
+ * of the requirement it followed, the random value as SHA-256 only, the
+ * address or domain, who started it, its times and outcome. Text fields
+ * are borrowed on insert and owned (free with store_validation_free) on
+ * read.
+ */
+#define STORE_VALIDATION_HASH_LEN	32
+
+struct store_validation {
+	char		*id;		/* 32 hex digits */
+	char		*method;	/* operator, whois-contact, ... */
+	char		*requirement;	/* e.g. "SBR v1.0.16 §3.2.2.2" */
+	char		*email;		/* mailbox method only, else NULL */
+	char		*domain;
+	char		*target;	/* mailed address, file, DNS name */
+	char		*evidence;	/* operator method: free text */
+	char		*evidence_ref;	/* operator method: document ref */
+	unsigned char	 value_hash[STORE_VALIDATION_HASH_LEN];
+	int		 has_value;
+	char		*started_by;
+	int64_t		 created_at;
+	int64_t		 sent_at;	/* 0: not sent */
+	int64_t		 completed_at;	/* 0: not completed */
+	int64_t		 expires_at;	/* the random value's end */
+	char		*state;		/* pending, sent, completed, failed, expired */
+	char		*outcome;
+	int64_t		 attempts;
+};
+
+int store_validation_insert(struct store *st, const struct store_validation *v);
+
+/* 1 and *out (NULL if none) on success; 0 on a storage error. */
+int store_validation_get(struct store *st, const char *id,
+    struct store_validation **out);
+int store_validation_by_hash(struct store *st,
+    const unsigned char hash[STORE_VALIDATION_HASH_LEN],
+    struct store_validation **out);
+
+/*
+ * Moves validation id from one of the open states (pending, sent) to
+ * state at time at with outcome, setting sent_at or completed_at to
+ * match; with need_live, only while expires_at > at. *changed is 1 if the
+ * row moved, 0 if it was not open (or had expired): the single use of a
+ * random value is this one statement. 0 on a storage error.
+ */
+int store_validation_move(struct store *st, const char *id,
+    const char *state, int64_t at, const char *outcome, int need_live,
+    int *changed);
+
+/* Counts one more check attempt of an open validation. */
+int store_validation_attempt(struct store *st, const char *id,
+    const char *outcome);
+
+/*
+ * The newest completed validation created at or after since: of the
+ * mailbox method for email, or of a domain method for domain
+ * (domain_since). 1 and *out (NULL if none), 0 on a storage error.
+ */
+int store_validation_current(struct store *st, const char *email,
+    int64_t mailbox_since, const char *domain, int64_t domain_since,
+    int64_t now, struct store_validation **out);
+
+typedef int (*store_validation_fn)(const struct store_validation *v,
+    void *arg);
+/* Every validation, newest first, at most limit (0: all). */
+int store_validation_each(struct store *st, int64_t limit,
+    store_validation_fn fn, void *arg);
+
+void store_validation_free(struct store_validation *v);
+
 #endif
