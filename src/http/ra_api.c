@@ -29,8 +29,10 @@ http_ra_new(struct ra *ra)
 }
 
 void
-http_ra_set_conf(struct http_ra *h, const struct conf *conf)
+http_ra_set_calls(struct http_ra *h, struct ca_calls *calls,
+    const struct conf *conf)
 {
+	h->calls = calls;
 	h->conf = conf;
 }
 

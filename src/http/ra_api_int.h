@@ -15,10 +15,13 @@
  */
 
 struct conf;
+struct ca_calls;
 
 struct http_ra {
 	struct ra	*ra;
-	const struct conf *conf;	/* NULL: validation endpoints off */
+	struct ca_calls	*calls;		/* issuance/revocation on the worker */
+	const struct conf *conf;	/* the CA's (mail, validation); NULL:
+					   validation endpoints off */
 };
 
 /* One API call: the request, the response and what the handler knows. */
