@@ -1,5 +1,6 @@
 #include "ra/validation.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,16 +318,21 @@ ra_v_operator(struct ra *ra, const struct ra_principal *by, const char *type,
 	return RA_FORBIDDEN;
 }
 
-/* Audits one validation event; detail prose names the id and method. */
+/* Audits one validation event; the detail is formatted prose. */
+static void ra_v_audit(struct ra *ra, const struct ra_principal *by,
+    const char *type, const char *object, const char *outcome,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 static void
 ra_v_audit(struct ra *ra, const struct ra_principal *by, const char *type,
-    const char *object, const char *outcome, const char *fmt,
-    const char *a, const char *b)
+    const char *object, const char *outcome, const char *fmt, ...)
 {
-	char detail[512];
+	char detail[600];
+	va_list ap;
 
-	snprintf(detail, sizeof(detail), fmt, a != NULL ? a : "",
-	    b != NULL ? b : "");
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
 	ra_audit_as(ra, by, type, object, outcome, detail);
 }
 
@@ -490,7 +496,7 @@ ra_v_fill(struct ra_vstarted *out, const char *id, const struct ra_vplan *p,
 	out->expires_at = expires;
 	if (in->method == RA_VM_HTTP)
 		snprintf(out->where, sizeof(out->where),
-		    "http://%s/.well-known/pki-validation/%s", p->domain,
+		    "http://%.253s/.well-known/pki-validation/%.64s", p->domain,
 		    p->target);
 	else
 		snprintf(out->where, sizeof(out->where), "%s", p->target);
@@ -569,8 +575,8 @@ ra_validation_start(struct ra *ra, const struct conf *conf,
 		    now, ok ? "value mailed" : mailwhy, 0, &changed) && ok;
 		pthread_mutex_unlock(&ra->mu);
 		ra_v_audit(ra, by, "ra.validation.send", p.mail_to,
-		    ok ? "success" : "failure", ok ? "validation %s: value "
-		    "mailed%s" : "validation %s: %s", id, ok ? "" : mailwhy);
+		    ok ? "success" : "failure", "validation %s: %s", id,
+		    ok ? "value mailed" : mailwhy);
 		if (!ok) {
 			*why = mailwhy;
 			return RA_ERROR;
@@ -646,7 +652,7 @@ ra_validation_check(struct ra *ra, const struct conf *conf,
 	if ((s = ra_v_load(ra, id, &v)) != RA_OK) {
 		snprintf(why, whylen, "%s", ra_status_text(s));
 		ra_v_audit(ra, by, "ra.validation.check", id, "refused",
-		    "%s%s", "no such validation", NULL);
+		    "no such validation");
 		return s;
 	}
 	if (strcmp(v->method, "http") != 0 && strcmp(v->method, "dns") != 0) {

@@ -106,7 +106,7 @@ struct ra_vstarted {
 	char		 id[RA_VALIDATION_ID_LEN + 1];
 	/* http and dns only: the value to hand to the applicant. */
 	char		 value[RA_VALUE_TEXT_LEN + 1];
-	char		 where[320];	/* URL, DNS name or mailed address */
+	char		 where[400];	/* URL, DNS name or mailed address */
 	char		 state[16];
 	int64_t		 expires_at;
 };
