@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_validation: e-mail control validation for S/MIME (CP-3.2.7; SBR
+# test_validation_api: e-mail control validation for S/MIME (CP-3.2.7; SBR
 # 3.2.2, 4.2.1; CAA issuemail, RFC 9495 / SBR 4.2.2.1) through the RA API
 # of a really started inkand, against real local servers only:
 #
