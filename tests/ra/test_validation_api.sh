@@ -29,13 +29,14 @@ set -eu
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 
 ra_setup oathtool nsd ldns-keygen ldns-signzone drill faketime
-[ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3"
+[ -x /usr/bin/python3 ] || fail "needs /usr/bin/python3 (Debian's, with aiosmtpd)"
 
 NSD_PID=
 HTTP_PID=
+REDIR_PID=
 v_finish() {
 	_vrc=$?
-	for _p in $NSD_PID $HTTP_PID; do
+	for _p in $NSD_PID $HTTP_PID $REDIR_PID; do
 		kill -TERM "$_p" 2>/dev/null || :
 		wait "$_p" 2>/dev/null || :
 	done
@@ -262,6 +263,25 @@ until curl -s -o /dev/null "http://127.0.0.1:$HPORT/"; do
 	_t=$((_t + 1))
 done
 note "http.server (pid $HTTP_PID) on 127.0.0.1:$HPORT"
+# A second server that redirects every GET off the domain.
+RPORT=$(random_port)
+cat > "$TMP/redirect.py" <<'EOF'
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(302)
+        self.send_header("Location", "http://elsewhere.lab" + self.path)
+        self.end_headers()
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+EOF
+timeout 600 /usr/bin/python3 "$TMP/redirect.py" "$RPORT" > "$TMP/redirect.log" 2>&1 &
+REDIR_PID=$!
+_t=0
+until curl -s -o /dev/null "http://127.0.0.1:$RPORT/"; do
+	[ $_t -lt 100 ] || fail "the redirecting server did not start"
+	sleep 0.1
+	_t=$((_t + 1))
+done
 start_smtp
 
 # --- CA, accounts, configuration ----------------------------------------------------
@@ -276,7 +296,7 @@ from = ra@inkan.example
 [validation]
 dns_trust_anchor = $DNS/ta.ds
 dns_stub = lab@127.0.0.1@$NSPORT secure.lab@127.0.0.1@$NSPORT plain.lab@127.0.0.1@$NSPORT broken.lab@127.0.0.1@$NSPORT
-http_connect_to = shop.lab:80:127.0.0.1:$HPORT shop.lab:443:127.0.0.1:$HPORT
+http_connect_to = shop.lab:80:127.0.0.1:$HPORT shop.lab:443:127.0.0.1:$HPORT redir.lab:80:127.0.0.1:$RPORT redir.lab:443:127.0.0.1:$RPORT
 caa_identities = ca.inkan.test
 EOF
 printf 'ra operator password\n' > "$TMP/op.pw"
@@ -472,6 +492,25 @@ grep -q 'GET /.well-known/pki-validation/inkan.txt' "$TMP/http.log" ||
 post "/validations/$VH/check" '{}' "$OP"
 expect "checking a completed validation again" 422 not_validated
 ok "(4) HTTP: found at /.well-known/pki-validation/ via libcurl; 404, wrong value, >64 KiB refused"
+# A redirect on the same host is followed (http.server adds the slash of a
+# directory with a 301); one off the domain is refused.
+post /validations '{"method":"http","domain":"shop.lab","file":"dir"}' "$OP"
+expect "http start (directory)" 201
+VD=$(jfield id)
+mkdir -p "$WWW/.well-known/pki-validation/dir"
+printf '%s\n' "$(jfield value)" > "$WWW/.well-known/pki-validation/dir/index.html"
+post "/validations/$VD/check" '{}' "$OP"
+expect "value behind a same-host redirect" 200
+grep -q '"GET /.well-known/pki-validation/dir HTTP/1.1" 301' "$TMP/http.log" ||
+    fail "no redirect was followed"
+post /validations '{"method":"http","domain":"redir.lab","file":"x.txt"}' "$OP"
+expect "http start (redirecting host)" 201
+VR=$(jfield id)
+post "/validations/$VR/check" '{}' "$OP"
+expect "a redirect off the domain" 422 not_validated
+has "redirect to http://elsewhere.lab/.well-known/pki-validation/x.txt refused" "off-domain redirect"
+[ "$(vstate "$VR")" = pending ] || fail "the redirected validation moved"
+ok "redirects: same host followed, off the domain refused"
 
 # --- (5) DNS (DNSSEC-secure only) ---------------------------------------------------------------
 
@@ -481,7 +520,11 @@ dns_start() {
 	eval "$2_ID=\$(jfield id)"
 	eval "$2_VAL=\$(jfield value)"
 }
-dns_start '{"method":"dns","domain":"secure.lab","label":"_pki-validation"}' TXT
+curl -sS -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' -d '{"method":"dns","domain":"secure.lab","label":"_pki-validation"}' "$U/validations" > "$TMP/b"
+has '"where":"_pki-validation.secure.lab"' "dns start"
+has 'TLS BR §3.2.2.4.7' "dns requirement"
+TXT_ID=$(jfield id)
+TXT_VAL=$(jfield value)
 dns_start '{"method":"dns","domain":"secure.lab","label":"_cname-check"}' CN
 dns_start '{"method":"dns","domain":"secure.lab","label":"_caa-check"}' CAA
 dns_start '{"method":"dns","domain":"secure.lab","label":"_wrong"}' WRONG
@@ -565,11 +608,17 @@ VB=$(jfield id)
 mail_wait 4
 BVAL=$(mail_value 4)
 stop_inkand
+# ft_inkand SPEC: inkand with its clock moved by libfaketime (FAKETIME=SPEC).
+# LD_PRELOAD and exec, not the faketime command (which forks): the PID we
+# stop is inkand's own.
+FTLIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1)
+[ -n "$FTLIB" ] || fail "needs libfaketimeMT.so.1 (package faketime)"
 ft_inkand() {
 	_real=$INKAND
 	cat > "$TMP/inkand-ft" <<EOF
 #!/bin/sh
-ASAN_OPTIONS="\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}verify_asan_link_order=0" exec faketime -f "$1" "$_real" "\$@"
+ASAN_OPTIONS="\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}verify_asan_link_order=0" \\
+LD_PRELOAD="$FTLIB" FAKETIME="$1" exec "$_real" "\$@"
 EOF
 	chmod +x "$TMP/inkand-ft"
 	INKAND=$TMP/inkand-ft
