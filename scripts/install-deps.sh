@@ -12,7 +12,7 @@ libmicrohttpd-dev
 libldap-dev slapd ldap-utils
 libsodium-dev liboath-dev libjansson-dev oathtool libgnutls28-dev
 libcmocka-dev
-libunbound-dev nsd ldnsutils
+libunbound-dev dns-root-data nsd ldnsutils
 gnutls-bin libnss3-tools
 curl nginx
 wrk time
