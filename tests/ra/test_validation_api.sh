@@ -393,7 +393,17 @@ expect "a malformed value" 422 not_validated
 api POST /validations/confirm -H 'Content-Type: application/json' \
     --data-binary '{"value":42}'
 expect "a value of the wrong type" 400 wrong_type
+api POST /validations/confirm -H 'Content-Type: application/json' \
+    --data-binary "{\"value\":\"' OR value_hash IS NOT NULL; --\"}"
+expect "an SQL-looking value" 422 not_validated
+api POST /validations/confirm -H 'Content-Type: text/plain' \
+    --data-binary '{"value":"x"}'
+expect "not JSON" 415 unsupported_media_type
+api POST /validations/confirm -H 'Content-Type: application/json' \
+    --data-binary '{"value":"x","id":"y"}'
+expect "unknown member in confirm" 400 unknown_member
 [ "$(vstate "$VM")" = sent ] || fail "a wrong value moved the validation"
+[ "$(completed)" = 1 ] || fail "a refused confirmation completed something"
 audited "wrong value refused" '"type":"ra.validation.confirm".*"outcome":"denied"'
 
 printf '{"value":"%s"}\n' "$VAL" > confirm.json
