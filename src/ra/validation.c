@@ -96,7 +96,13 @@ ra_domain_ok(const char *d)
 		if (++label > 63)
 			return 0;
 	}
-	return label > 0 && d[len - 1] != '-' && labels >= 2;
+	if (label == 0 || d[len - 1] == '-' || labels < 2)
+		return 0;
+	/* RFC 3696 §2: a top-level label is never all digits (no IP). */
+	for (size_t i = len - label; i < len; i++)
+		if (d[i] < '0' || d[i] > '9')
+			return 1;
+	return 0;
 }
 
 int
@@ -571,8 +577,12 @@ ra_validation_start(struct ra *ra, const struct conf *conf,
 		    sizeof(mailwhy));
 		sodium_memzero(value, sizeof(value));
 		pthread_mutex_lock(&ra->mu);
-		ok = store_validation_move(ra->st, id, ok ? "sent" : "failed",
-		    now, ok ? "value mailed" : mailwhy, 0, &changed) && ok;
+		if (!store_validation_move(ra->st, id, ok ? "sent" : "failed",
+		    now, ok ? "value mailed" : mailwhy, 0, &changed) && ok) {
+			snprintf(mailwhy, sizeof(mailwhy), "the value was "
+			    "mailed but the store could not record it");
+			ok = 0;
+		}
 		pthread_mutex_unlock(&ra->mu);
 		ra_v_audit(ra, by, "ra.validation.send", p.mail_to,
 		    ok ? "success" : "failure", "validation %s: %s", id,

@@ -139,6 +139,9 @@ test_names(void **state)
 	assert_false(ra_domain_ok("a-.lab"));
 	assert_false(ra_domain_ok("a..lab"));
 	assert_false(ra_domain_ok("a.lab."));
+	/* Not an address literal. */
+	assert_false(ra_domain_ok("127.0.0.1"));
+	assert_true(ra_domain_ok("127.0.0.1.lab"));
 	assert_false(ra_domain_ok("x'; DROP TABLE ra_validations; --"));
 	assert_true(ra_email_domain("Alice@Secure.LAB", dom, sizeof(dom)));
 	assert_string_equal(dom, "secure.lab");

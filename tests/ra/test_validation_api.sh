@@ -343,6 +343,8 @@ post /validations "{\"method\":\"dns\",\"domain\":\"x'; DROP TABLE ra_validation
 expect "SQL-looking domain" 400 invalid
 post /validations "{\"method\":\"mailbox\",\"email\":\"a@b.lab' OR '1'='1\"}" "$OP"
 expect "SQL-looking address" 400 invalid
+post /validations '{"method":"http","domain":"127.0.0.1"}' "$OP"
+expect "an IP address is not a domain" 400 invalid
 post /validations '{"method":"dns","domain":"secure.lab","label":"no-underscore"}' "$OP"
 expect "DNS label without '_'" 400 invalid
 post /validations '{"method":"http","domain":"shop.lab","file":"../../etc/passwd"}' "$OP"
