@@ -595,6 +595,13 @@ caa x@nowhere.lab true "no CAA records"
 caa x@plain.lab false "insecure"
 caa x@broken.lab false "bogus"
 audited "CAA refusal" '"type":"ra.caa.issuemail".*"outcome":"denied"'
+post /email-control '{}' "$OP"
+expect "email-control without an address" 400 missing_member
+post /email-control '{"email":"x@1.2.3.4"}' "$OP"
+expect "email-control with an address literal" 400 invalid
+post /email-control '{"email":"x@secure.lab"}' "$AUD"
+expect "email-control by an auditor" 403 forbidden
+audited "email-control refusal" '"type":"ra.email_control".*"outcome":"denied"'
 ok "CAA issuemail: ours/climbing permit; other CA, empty, critical unknown, insecure, bogus refuse"
 
 # --- reading ---------------------------------------------------------------------------------------
