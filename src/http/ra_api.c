@@ -17,6 +17,8 @@
 
 struct http_ra {
 	struct ra	*ra;
+	struct ca_calls	*calls;		/* issuance/revocation on the worker */
+	const struct conf *conf;	/* the CA's (mail, validation) */
 };
 
 /* One API call: the request, the response and what the handler knows. */
@@ -38,6 +40,14 @@ http_ra_new(struct ra *ra)
 		return NULL;
 	h->ra = ra;
 	return h;
+}
+
+void
+http_ra_set_calls(struct http_ra *h, struct ca_calls *calls,
+    const struct conf *conf)
+{
+	h->calls = calls;
+	h->conf = conf;
 }
 
 void
