@@ -827,6 +827,39 @@ rr_record(struct ra *ra, const struct ra_principal *by,
 	return ok;
 }
 
+/* ra_revoke_check, with the certificate found. */
+static enum ra_status
+rr_check_all(struct ra *ra, const struct ra_principal *by,
+    const struct ra_revoke_in *in, int64_t now, struct ra_cert_info *c,
+    const char **why)
+{
+	char object[160], detail[700];
+	enum ra_status s;
+
+	*why = NULL;
+	s = ra_cert_lookup(ra, in->issuer, in->serial, c, why);
+	if (s == RA_OK)
+		s = rr_check(ra, by, in, c, now, why);
+	if (s != RA_OK) {
+		rr_object(object, sizeof(object), in->issuer, in->serial);
+		snprintf(detail, sizeof(detail), "%s: %s", ca_reason_name(
+		    in->reason), *why != NULL ? *why : ra_status_text(s));
+		rr_audit(ra, by, in->requester != NULL ? in->requester : "?",
+		    store_revreq_kind_name(in->kind), in->auth, in->source,
+		    "ra.revoke.request", object, "refused", detail);
+	}
+	return s;
+}
+
+enum ra_status
+ra_revoke_check(struct ra *ra, const struct ra_principal *by,
+    const struct ra_revoke_in *in, int64_t now, const char **why)
+{
+	struct ra_cert_info c;
+
+	return rr_check_all(ra, by, in, now, &c, why);
+}
+
 enum ra_status
 ra_revoke_request(struct ra *ra, const struct ra_revoker *rv,
     const struct ra_principal *by, const struct ra_revoke_in *in,
@@ -841,18 +874,9 @@ ra_revoke_request(struct ra *ra, const struct ra_revoker *rv,
 	int done, ok;
 
 	*id = 0;
-	*why = NULL;
-	rr_object(object, sizeof(object), in->issuer, in->serial);
-	s = ra_cert_lookup(ra, in->issuer, in->serial, &c, why);
-	if (s == RA_OK)
-		s = rr_check(ra, by, in, &c, now, why);
-	if (s != RA_OK) {
-		snprintf(detail, sizeof(detail), "%s: %s", ca_reason_name(
-		    in->reason), *why != NULL ? *why : ra_status_text(s));
-		rr_audit(ra, by, actor, role, in->auth, in->source,
-		    "ra.revoke.request", object, "refused", detail);
+	if ((s = rr_check_all(ra, by, in, now, &c, why)) != RA_OK)
 		return s;
-	}
+	rr_object(object, sizeof(object), c.issuer, c.serial);
 	if (!rr_record(ra, by, in, &c, now, id))
 		return RA_ERROR;
 	/* Processed at once (CP-4.9.5): CRL and OCSP follow in ca_revoke. */

@@ -183,6 +183,13 @@ enum ra_status ra_revoke_request(struct ra *ra, const struct ra_revoker *rv,
     int64_t now, int64_t *id, const char **why);
 
 /*
+ * The checks of ra_revoke_request alone, changing nothing (a refusal is
+ * audited): callers that confirm a TOTP code do it after these pass.
+ */
+enum ra_status ra_revoke_check(struct ra *ra, const struct ra_principal *by,
+    const struct ra_revoke_in *in, int64_t now, const char **why);
+
+/*
  * A fresh TOTP code from account name (a step not used before), as an
  * issuance- or revocation-capable action asks (CP-6.5.1). Failures count
  * towards the account's lock-out. If org is not NULL the account must be
