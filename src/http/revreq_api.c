@@ -536,6 +536,29 @@ rq_ep_report_get(struct rq_call *c, int64_t id)
 	return ok;
 }
 
+/* The report exists and waits for a decision; else answered (no TOTP spent). */
+static int
+rq_report_open(struct rq_call *c, int64_t id)
+{
+	struct store_report *r = NULL;
+	int ok, open, found;
+
+	pthread_mutex_lock(&c->h->ra->mu);
+	ok = store_report_get(c->h->ra->st, id, &r);
+	pthread_mutex_unlock(&c->h->ra->mu);
+	found = r != NULL;
+	open = found && r->state == STORE_REPORT_PENDING;
+	store_report_free(r);
+	if (!ok)
+		return rq_status(c, RA_ERROR, NULL), 0;
+	if (!found)
+		return rq_status(c, RA_NOT_FOUND, "no such report"), 0;
+	if (!open)
+		return rq_status(c, RA_CONFLICT, "the report was already "
+		    "decided"), 0;
+	return 1;
+}
+
 static int
 rq_ep_report_decide(struct rq_call *c, int64_t id)
 {
@@ -565,7 +588,7 @@ rq_ep_report_decide(struct rq_call *c, int64_t id)
 	if (revoke && ra_grounds_text(grounds) == NULL)
 		return rq_error(c, 400, "invalid", "grounds must name one of "
 		    "the CP-4.9.1 grounds");
-	if (!rq_role(c, "ra.report.decide", 0) ||
+	if (!rq_role(c, "ra.report.decide", 0) || !rq_report_open(c, id) ||
 	    !rq_totp(c, c->who.name, NULL, totp, tlen))
 		return 1;
 	s = ra_report_decide(c->h->ra, &c->h->rv, &c->who, id, revoke, code,
