@@ -70,6 +70,7 @@ http_revreq_new(struct ra *ra, struct ca_calls *calls)
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
 	h->ra = ra;
+	pthread_mutex_init(&h->limit_mu, NULL);
 	h->rv.revoke = rq_revoke_via_worker;
 	h->rv.arg = calls;
 	if (!http_subscriber_init(h)) {
@@ -82,7 +83,47 @@ http_revreq_new(struct ra *ra, struct ca_calls *calls)
 void
 http_revreq_free(struct http_revreq *h)
 {
+	if (h == NULL)
+		return;
+	pthread_mutex_destroy(&h->limit_mu);
 	free(h);
+}
+
+/*
+ * 1 if client may file one more report this minute. The table is small
+ * and keyed by address; an address not in it takes the slot of the one
+ * seen longest ago, so a flood from many addresses costs only memory
+ * already allocated.
+ */
+static int
+rq_report_allowed(struct http_revreq *h, const char *client, time_t now)
+{
+	time_t minute = now / 60;
+	size_t i, oldest = 0;
+	int ok;
+
+	pthread_mutex_lock(&h->limit_mu);
+	for (i = 0; i < REVREQ_REPORT_SOURCES; i++) {
+		if (strcmp(h->limit[i].addr, client) == 0)
+			break;
+		if (h->limit[i].minute < h->limit[oldest].minute)
+			oldest = i;
+	}
+	if (i == REVREQ_REPORT_SOURCES) {
+		i = oldest;
+		snprintf(h->limit[i].addr, sizeof(h->limit[i].addr), "%s",
+		    client);
+		h->limit[i].n = 0;
+	}
+	if (h->limit[i].minute != minute) {
+		h->limit[i].minute = minute;
+		h->limit[i].n = 0;
+	}
+	ok = h->limit[i].n < REVREQ_REPORTS_PER_MINUTE;
+	if (ok)
+		h->limit[i].n++;
+	pthread_mutex_unlock(&h->limit_mu);
+	return ok;
 }
 
 /* --- JSON in and out (as src/http/ra_api.c) ----------------------------------- */
@@ -797,6 +838,12 @@ http_revreq_report_handler(void *arg, const struct http_request *req,
 		return rq_call_end(&c, rq_error(&c, 400, "invalid",
 		    "description and contact must not be empty"));
 	in.source = req->client;
+	if (!rq_report_allowed(c.h, req->client, (time_t)c.now)) {
+		http_response_header(resp, "Retry-After", "60");
+		return rq_call_end(&c, rq_error(&c, 429, "too_many_reports",
+		    "at most 10 reports a minute from one address; try again "
+		    "later"));
+	}
 	s = ra_report_submit(c.h->ra, &c.h->rv, &in, c.now, &out, &why);
 	if (s != RA_OK)
 		return rq_call_end(&c, rq_status(&c, s, why));

@@ -1,13 +1,26 @@
 #ifndef INKAN_HTTP_REVREQ_IMPL_H
 #define INKAN_HTTP_REVREQ_IMPL_H
 
+#include <pthread.h>
+#include <time.h>
+
 #include "ra/revreq.h"
+
+/* Problem reports accepted per client address and minute. */
+#define REVREQ_REPORTS_PER_MINUTE	10
+#define REVREQ_REPORT_SOURCES		256
 
 /* Shared by revreq_api.c and subscriber.c only. */
 struct http_revreq {
 	struct ra	*ra;
 	struct ra_revoker rv;	/* ca_revoke through ca_call() */
 	char		 csp[256];	/* the pages' Content-Security-Policy */
+	pthread_mutex_t	 limit_mu;	/* the report rate limit */
+	struct {
+		char	 addr[64];
+		time_t	 minute;
+		unsigned int n;
+	}		 limit[REVREQ_REPORT_SOURCES];
 };
 
 /* Sets up the pages' CSP (the inline style's hash). 0 on failure. */

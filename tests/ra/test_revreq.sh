@@ -438,6 +438,17 @@ pub_post "{\"serial\":\"$(cat "$TMP/dis.serial")\",\"issuer\":\"pubca1\",\"kind\
 expect "a second report" 202
 DIS_ID=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/b")
 unchanged tri
+# A flood from one address is cut off (10 reports a minute).
+_n=0
+while [ $_n -lt 12 ]; do
+	pub_post '{"serial":"0123456789ABCDEF","kind":"misuse","description":"x","contact":"y"}'
+	[ "$CODE" = 429 ] && break
+	_n=$((_n + 1))
+done
+[ "$CODE" = 429 ] || fail "no rate limit on problem reports"
+grep -q '"error":"too_many_reports"' "$TMP/b" && grep -qi '^retry-after: 60' "$TMP/h" ||
+    fail "rate limit answer: $(cat "$TMP/b")"
+ok "problem reports: at most 10 a minute from one address (429)"
 get "/reports/$TRI_ID" "$TOK_op2"
 expect "report for triage" 200
 has '"state":"pending"' "triage"
