@@ -253,26 +253,38 @@ ra_cert_owner_record(struct ra *ra, const struct ra_principal *by,
 
 /* --- subscriber logins (CP-4.9.13-4.9.15) -------------------------------------- */
 
-/* Argon2id runs bounded as for accounts (64 MiB each). */
-static int
-rr_hash_verify(struct ra *ra, const char *hash, const char *pw, size_t len)
+/* Argon2id runs bounded as for accounts (64 MiB each): enter, leave. */
+static void
+rr_hash_enter(struct ra *ra)
 {
-	int ok;
-
 	pthread_mutex_lock(&ra->hash_mu);
 	while (ra->hashing >= RA_HASH_CONCURRENCY)
 		pthread_cond_wait(&ra->hash_cv, &ra->hash_mu);
 	ra->hashing++;
 	pthread_mutex_unlock(&ra->hash_mu);
+}
+
+static void
+rr_hash_leave(struct ra *ra)
+{
+	pthread_mutex_lock(&ra->hash_mu);
+	ra->hashing--;
+	pthread_cond_signal(&ra->hash_cv);
+	pthread_mutex_unlock(&ra->hash_mu);
+}
+
+static int
+rr_hash_verify(struct ra *ra, const char *hash, const char *pw, size_t len)
+{
+	int ok;
+
+	rr_hash_enter(ra);
 	if (hash == NULL) {
 		ra_password_dummy_verify(pw, len);
 		ok = 0;
 	} else
 		ok = ra_password_verify(hash, pw, len);
-	pthread_mutex_lock(&ra->hash_mu);
-	ra->hashing--;
-	pthread_cond_signal(&ra->hash_cv);
-	pthread_mutex_unlock(&ra->hash_mu);
+	rr_hash_leave(ra);
 	return ok;
 }
 
@@ -293,7 +305,10 @@ ra_subscriber_credential_new(struct ra *ra, const struct ra_principal *by,
 		    (uint32_t)(sizeof(alphabet) - 1))];
 	password[RA_SUBSCRIBER_PW_LEN] = '\0';
 	rr_object(object, sizeof(object), issuer, serial);
-	if (!ra_password_hash(password, RA_SUBSCRIBER_PW_LEN, hash)) {
+	rr_hash_enter(ra);
+	ok = ra_password_hash(password, RA_SUBSCRIBER_PW_LEN, hash);
+	rr_hash_leave(ra);
+	if (!ok) {
 		sodium_memzero(password, RA_SUBSCRIBER_PW_LEN + 1);
 		return RA_ERROR;
 	}
