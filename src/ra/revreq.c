@@ -101,6 +101,8 @@ rr_info_fill(struct ra_cert_info *o, const struct store_cert *c)
 	snprintf(o->issuer, sizeof(o->issuer), "%s", c->issuer);
 	snprintf(o->serial, sizeof(o->serial), "%s", c->serial);
 	snprintf(o->profile, sizeof(o->profile), "%s", c->profile);
+	snprintf(o->policy, sizeof(o->policy), "%s", p != NULL &&
+	    p->policy != NULL ? p->policy : c->profile);
 	snprintf(o->subject, sizeof(o->subject), "%s",
 	    c->subject != NULL ? c->subject : "");
 	o->status = c->status;
@@ -746,7 +748,7 @@ rr_lra_scope(struct ra *ra, const struct ra_principal *by,
 		return RA_ERROR;
 	if (o == NULL || o->status != STORE_ORG_APPROVED || !o->lra)
 		*why = "no approved LRA";
-	else if (!rr_policy_listed(o->policies, c->profile))
+	else if (!rr_policy_listed(o->policies, c->policy))
 		*why = "the certificate's policy is not one this LRA may act "
 		    "on (CP-1.3.2: client and document signing only)";
 	else

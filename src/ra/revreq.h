@@ -46,7 +46,8 @@ struct ra_revoker {
 struct ra_cert_info {
 	char		 issuer[65];
 	char		 serial[64];
-	char		 profile[32];
+	char		 profile[32];	/* e.g. client-sha1, smime-strict */
+	char		 policy[16];	/* its CP policy: client, document, ... */
 	char		 subject[256];	/* RFC 2253, cut to fit */
 	enum store_cert_status status;
 	int		 reason;	/* -1 if none */

@@ -218,6 +218,9 @@ open_store(const char *name)
 	add_cert(st, "pubca1", "0A02", "client");
 	add_cert(st, "pubca1", "0A03", "client");
 	add_cert(st, "codesign-g1", "0C01", "codesign");
+	add_cert(st, "pubca1", "0A04", "client-sha1");
+	add_cert(st, "pubca1", "0A05", "smime-strict");
+	add_cert(st, "pubca1", "0A06", "smime-multipurpose");
 	return st;
 }
 
@@ -335,6 +338,7 @@ test_subscriber_login(void **state)
 /* --- revocation requests (CP-4.9.1-4.9.3, 4.9.14) -------------------------------------- */
 
 struct fake {
+	struct store	*st;		/* changes the status there, as ca_revoke */
 	int		 calls;
 	int		 result;
 	int		 reason;
@@ -349,7 +353,11 @@ fake_revoke(void *arg, const struct revoke_request *req)
 	f->calls++;
 	f->reason = req->reason;
 	snprintf(f->serial, sizeof(f->serial), "%s", req->serial);
-	return f->result;
+	if (!f->result)
+		return 0;
+	return store_cert_revoke(f->st, req->issuer, req->serial,
+	    req->reason == 6 ? STORE_STATUS_HOLD : STORE_STATUS_REVOKED, T0,
+	    req->reason, 0);
 }
 
 static int
@@ -364,7 +372,7 @@ test_revoke_rules(void **state)
 {
 	struct store *st = open_store("req.db");
 	struct ra *ra = ra_new(st, 1, NULL);
-	struct fake f = { 0, 1, -1, "" };
+	struct fake f = { st, 0, 1, -1, "" };
 	struct ra_revoker rv = { fake_revoke, &f };
 	struct ra_principal by = console(), lra = { 0 };
 	struct ra_revoke_in in = { 0 };
@@ -389,6 +397,10 @@ test_revoke_rules(void **state)
 	assert_int_equal(ra_cert_owner_record(ra, &by, "pubca1", "0A01",
 	    "acme", "a@example.jp", T0), RA_OK);
 	assert_int_equal(ra_cert_owner_record(ra, &by, "codesign-g1", "0C01",
+	    "acme", NULL, T0), RA_OK);
+	assert_int_equal(ra_cert_owner_record(ra, &by, "pubca1", "0A04",
+	    "acme", NULL, T0), RA_OK);
+	assert_int_equal(ra_cert_owner_record(ra, &by, "pubca1", "0A05",
 	    "acme", NULL, T0), RA_OK);
 	assert_int_equal(ra_cert_owner_record(ra, &by, "pubca1", "0A01",
 	    NULL, NULL, T0), RA_CONFLICT);
@@ -430,6 +442,14 @@ test_revoke_rules(void **state)
 	    RA_OK);
 	assert_int_equal(f.calls, 1);
 	assert_string_equal(f.serial, "0A01");
+	/* The legacy sha1 profile is still the client policy; S/MIME is not an LRA's. */
+	in.serial = "0A04";
+	assert_int_equal(ra_revoke_request(ra, &rv, &lra, &in, T0, &id, &why),
+	    RA_OK);
+	in.serial = "0A05";
+	assert_int_equal(ra_revoke_request(ra, &rv, &lra, &in, T0, &id, &why),
+	    RA_FORBIDDEN);
+	assert_int_equal(f.calls, 2);
 
 	/* RA operator: CP-4.9.1 grounds; no hold. */
 	in.kind = STORE_REVREQ_RA;
@@ -462,6 +482,24 @@ test_revoke_rules(void **state)
 	assert_int_equal(ra_revoke_request(ra, &rv, NULL, &in, T0, &id, &why),
 	    RA_FORBIDDEN);
 	assert_non_null(strstr(why, "CSBR 4.9.13"));
+	in.serial = "0A05";
+	in.issuer = "pubca1";
+	assert_int_equal(ra_revoke_request(ra, &rv, NULL, &in, T0, &id, &why),
+	    RA_FORBIDDEN);
+	assert_non_null(strstr(why, "SBR 4.9.13"));
+	in.serial = "0A06";
+	assert_int_equal(ra_revoke_request(ra, &rv, NULL, &in, T0, &id, &why),
+	    RA_OK);
+	/* On hold: not again; then revoked (CP-4.9.13), and that is final. */
+	assert_int_equal(ra_revoke_request(ra, &rv, NULL, &in, T0, &id, &why),
+	    RA_CONFLICT);
+	in.reason = 5;
+	assert_int_equal(ra_revoke_request(ra, &rv, NULL, &in, T0, &id, &why),
+	    RA_OK);
+	assert_int_equal(ra_revoke_request(ra, &rv, NULL, &in, T0, &id, &why),
+	    RA_CONFLICT);
+	assert_non_null(strstr(why, "already revoked"));
+	in.reason = 6;
 	in.issuer = "pubca1";
 	in.serial = "0A03";
 	assert_int_equal(ra_revoke_request(ra, &rv, NULL, &in, T0, &id, &why),
@@ -476,10 +514,10 @@ test_revoke_rules(void **state)
 	assert_int_equal(ra_revoke_request(ra, &rv, NULL, &in,
 	    T0 + 86400 * 400, &id, &why), RA_CONFLICT);
 
-	/* Recorded: the three carried out and the failed one, no refusal. */
+	/* Recorded: those carried out and the failed one, no refusal. */
 	assert_true(store_revreq_each(st, 100, count_requests, &n));
-	assert_int_equal(n, 3);
-	assert_int_equal(f.calls, 3);
+	assert_int_equal(n, 6);
+	assert_int_equal(f.calls, 6);
 	ra_free(ra);
 }
 
