@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "audit/audit.h"
 #include "ca/calls.h"
 #include "ca/revoke.h"
 #include "http/revreq_impl.h"
@@ -36,16 +37,30 @@ struct rq_call {
  * issued and published), then whether the store holds the status asked
  * for. A publication that failed is retried by the worker's tick.
  */
+struct rq_revoke_call {
+	const struct revoke_request *req;
+	const struct ra_revoke_who *who;
+};
+
 static int
 rq_worker_revoke(struct ca *ca, void *arg)
 {
-	const struct revoke_request *req = arg;
+	const struct rq_revoke_call *rc = arg;
+	const struct revoke_request *req = rc->req;
 	enum store_cert_status want = req->reason == 6 ? STORE_STATUS_HOLD :
 	    STORE_STATUS_REVOKED;
 	struct store_cert *c = NULL;
+	struct audit_who saved = ca->who;
 	int ok;
 
+	/* The CA's record names who asked, not the daemon (CP-5.4). */
+	snprintf(ca->who.actor, sizeof(ca->who.actor), "%s",
+	    rc->who->actor != NULL ? rc->who->actor : "?");
+	ca->who.role = rc->who->role != NULL ? rc->who->role : "-";
+	ca->who.auth = rc->who->auth != NULL ? rc->who->auth : "-";
+	ca->who.source = rc->who->source != NULL ? rc->who->source : "-";
 	(void)ca_revoke(ca, req, time(NULL));
+	ca->who = saved;
 	ok = store_cert_get(ca->store, req->issuer, req->serial, &c) &&
 	    c != NULL && c->status == want && c->reason == req->reason;
 	store_cert_free(c);
@@ -53,13 +68,16 @@ rq_worker_revoke(struct ca *ca, void *arg)
 }
 
 static int
-rq_revoke_via_worker(void *arg, const struct revoke_request *req)
+rq_revoke_via_worker(void *arg, const struct revoke_request *req,
+    const struct ra_revoke_who *who)
 {
+	struct rq_revoke_call rc = { req, who };
+
 	if (arg == NULL) {
 		log_error("revocation: no CA worker to carry it out");
 		return 0;
 	}
-	return ca_call(arg, rq_worker_revoke, (void *)req) == 1;
+	return ca_call(arg, rq_worker_revoke, &rc) == 1;
 }
 
 struct http_revreq *

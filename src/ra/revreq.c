@@ -883,6 +883,7 @@ ra_revoke_request(struct ra *ra, const struct ra_revoker *rv,
     int64_t now, int64_t *id, const char **why)
 {
 	struct revoke_request req = { 0 };
+	struct ra_revoke_who who;
 	struct ra_cert_info c;
 	const char *actor = in->requester != NULL ? in->requester : "?";
 	const char *role = store_revreq_kind_name(in->kind);
@@ -900,7 +901,12 @@ ra_revoke_request(struct ra *ra, const struct ra_revoker *rv,
 	req.serial = c.serial;
 	req.issuer = c.issuer;
 	req.reason = in->reason;
-	done = rv != NULL && rv->revoke != NULL && rv->revoke(rv->arg, &req);
+	who.actor = by != NULL ? by->name : actor;
+	who.role = by != NULL ? store_ra_role_name(by->role) : role;
+	who.auth = by != NULL ? by->auth : in->auth;
+	who.source = by != NULL ? by->source : in->source;
+	done = rv != NULL && rv->revoke != NULL &&
+	    rv->revoke(rv->arg, &req, &who);
 	pthread_mutex_lock(&ra->mu);
 	ok = store_revreq_finish(ra->st, *id, done ? STORE_REVREQ_DONE :
 	    STORE_REVREQ_FAILED, in->kind == STORE_REVREQ_RA ||
@@ -908,8 +914,9 @@ ra_revoke_request(struct ra *ra, const struct ra_revoker *rv,
 	    done ? "processed at once (CP-4.9.5)" : "the revocation failed; "
 	    "see the log");
 	pthread_mutex_unlock(&ra->mu);
-	snprintf(detail, sizeof(detail), "request %lld, %s, grounds %.500s",
-	    (long long)*id, ca_reason_name(in->reason),
+	snprintf(detail, sizeof(detail), "request %lld by %.140s, %s, grounds "
+	    "%.400s", (long long)*id, in->requester != NULL ? in->requester :
+	    by != NULL ? by->name : "?", ca_reason_name(in->reason),
 	    in->grounds != NULL ? in->grounds : "-");
 	rr_audit(ra, by, actor, role, in->auth, in->source,
 	    "ra.revoke.request", object, done ? "success" : "failure", detail);

@@ -32,13 +32,23 @@
  * Every outcome, refusals included, goes through ra_audit().
  */
 
+/* Who asked, for the CA's own cert.revoke / cert.suspend audit record. */
+struct ra_revoke_who {
+	const char	*actor;
+	const char	*role;
+	const char	*auth;
+	const char	*source;
+};
+
 /*
  * The revocation machinery: revoke runs ca_revoke(req) where the CA is
- * owned (inkand: ca_call() on the worker) and returns 1 if the
- * certificate now has the status asked for, 0 if not.
+ * owned (inkand: ca_call() on the worker), recording who as the actor,
+ * and returns 1 if the certificate now has the status asked for, 0 if
+ * not.
  */
 struct ra_revoker {
-	int		(*revoke)(void *arg, const struct revoke_request *req);
+	int		(*revoke)(void *arg, const struct revoke_request *req,
+			    const struct ra_revoke_who *who);
 	void		*arg;
 };
 

@@ -400,7 +400,7 @@ has '"revoked":true' "valid proof"
 ocsp_wait kc pubca1 revoked keyCompromise
 in_crl kc pfm20pub/ca1/fullCRL.crl
 ok "a verified proof revoked at once: OCSP and CRL (SBR/CSBR 4.9.1.1)"
-audited "report revocation" '"type":"cert\.revoke".*"outcome":"ok".*keyCompromise'
+audited "report revocation" '"type":"cert\.revoke","actor":"report:[0-9]*","role":"reporter".*"outcome":"ok".*keyCompromise'
 
 # Hostile reports.
 pub_post '{"serial":"'"$TRI"'","kind":"misuse"'
@@ -491,7 +491,7 @@ has '"state":"done"' "LRA revocation"
 ok "the LRA revoked its own organisation's certificate (CP-4.9.3)"
 ocsp_wait own pubca1 revoked keyCompromise
 in_crl own pfm20pub/ca1/fullCRL.crl
-audited "LRA revocation" '"type":"ra\.revoke\.request".*"role":"lra".*"outcome":"ok"'
+audited "LRA revocation" '"type":"ra\.revoke\.request".*"role":"lra".*"outcome":"ok".*operator lraop'
 lra_post "/certificates/pubca1/$OWN/revoke" "{\"operator\":\"lraop\",\"totp\":\"$(oathtool --totp -b "$SEC_lraop")\",\"reason\":\"keyCompromise\",\"grounds\":\"again\"}"
 expect "LRA: already revoked" 409 conflict
 
@@ -623,7 +623,7 @@ CODE=$(curl -s -o "$TMP/b" -w '%{http_code}' -X POST \
 curl -sS -b jar --data-urlencode "csrf=$CSRF" "$S/suspend" > "$TMP/b"
 grep -q 'The certificate is suspended' "$TMP/b" || fail "suspend page: $(cat "$TMP/b")"
 ocsp_wait sub pubca1 revoked certificateHold
-audited "suspension" '"type":"cert\.suspend".*"outcome":"ok"'
+audited "suspension" '"type":"cert\.suspend","actor":"subscriber of pubca1/[0-9A-F]*","role":"subscriber".*"outcome":"ok"'
 page POST /suspend --data-urlencode "csrf=$CSRF"
 [ "$CODE" = 409 ] || fail "suspend twice: $CODE"
 page POST /revoke --data-urlencode "csrf=$CSRF" --data-urlencode "reason=certificateHold"

@@ -346,9 +346,13 @@ struct fake {
 };
 
 static int
-fake_revoke(void *arg, const struct revoke_request *req)
+fake_revoke(void *arg, const struct revoke_request *req,
+    const struct ra_revoke_who *who)
 {
 	struct fake *f = arg;
+
+	assert_non_null(who->actor);
+	assert_non_null(who->role);
 
 	f->calls++;
 	f->reason = req->reason;
