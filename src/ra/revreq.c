@@ -708,6 +708,20 @@ rr_reason_allowed(enum store_revreq_kind kind, int reason)
 	}
 }
 
+/*
+ * Subscriber certificates only: CA and responder certificates are
+ * revoked by a deliberate command at the console (`inkan revoke`),
+ * never over HTTP.
+ */
+static int
+rr_subscriber_cert(const struct ra_cert_info *c)
+{
+	return strcmp(c->policy, "client") == 0 ||
+	    strcmp(c->policy, "document") == 0 ||
+	    strcmp(c->policy, "smime") == 0 ||
+	    strcmp(c->policy, "codesign") == 0;
+}
+
 /* 1 if policy is in the comma list. */
 static int
 rr_policy_listed(const char *list, const char *policy)
@@ -763,6 +777,11 @@ rr_check(struct ra *ra, const struct ra_principal *by,
     const struct ra_revoke_in *in, const struct ra_cert_info *c, int64_t now,
     const char **why)
 {
+	if (!rr_subscriber_cert(c)) {
+		*why = "not a subscriber certificate: CA and responder "
+		    "certificates are revoked at the console (inkan revoke)";
+		return RA_FORBIDDEN;
+	}
 	if (in->kind == STORE_REVREQ_LRA) {
 		enum ra_status s = rr_lra_scope(ra, by, c, why);
 
@@ -1015,7 +1034,12 @@ ra_report_submit(struct ra *ra, const struct ra_revoker *rv,
 
 	memset(out, 0, sizeof(*out));
 	*why = NULL;
-	if ((s = rr_report_cert(ra, in, &c, why)) != RA_OK) {
+	if ((s = rr_report_cert(ra, in, &c, why)) == RA_OK &&
+	    !rr_subscriber_cert(&c)) {
+		*why = "not a subscriber certificate of this CA";
+		s = RA_NOT_FOUND;
+	}
+	if (s != RA_OK) {
 		rr_audit(ra, NULL, "reporter", "public", "none", in->source,
 		    "ra.report.submit", "cert:?", "refused", *why);
 		return s;

@@ -350,6 +350,11 @@ post /revocations '{"serial":"'"$DISC"'","issuer":"pubca1; DROP TABLE x","reason
 expect "SQL-looking issuer" 400 invalid
 post /revocations '{"serial":"'"$DISC"'","reason":"keyCompromise","grounds":"misuse"}' "$TOK_op1"
 expect "no TOTP" 400 missing_member
+# CA and responder certificates are revoked at the console, never over HTTP.
+RESP=$(openssl x509 -in "$(ls "$CA"/ocsp/*.pem | head -1)" -noout -serial | sed 's/.*=//')
+post /revocations '{"serial":"'"$RESP"'","reason":"keyCompromise","grounds":"key_compromise","totp":"123456"}' "$TOK_op1"
+expect "a responder certificate over the API" 403 forbidden
+has "console" "responder certificate"
 post /revocations '{"serial":"'"$DISC"'","reason":"keyCompromise","grounds":"misuse","totp":"'"$(wrong_code "$SEC_op1")"'"}' "$TOK_op1"
 expect "RA operator: wrong TOTP" 401 bad_credentials
 post /revocations '{"serial":"'"$DISC"'","reason":"keyCompromise","grounds":"misuse","totp":"1"}' "no-such-token"

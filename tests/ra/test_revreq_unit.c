@@ -221,6 +221,7 @@ open_store(const char *name)
 	add_cert(st, "pubca1", "0A04", "client-sha1");
 	add_cert(st, "pubca1", "0A05", "smime-strict");
 	add_cert(st, "pubca1", "0A06", "smime-multipurpose");
+	add_cert(st, "pubca1", "0D01", "ocsp");
 	return st;
 }
 
@@ -466,6 +467,12 @@ test_revoke_rules(void **state)
 	in.reason = 6;
 	assert_int_equal(ra_revoke_request(ra, &rv, &by, &in, T0, &id, &why),
 	    RA_INVALID);
+	/* Not over HTTP: a responder (or CA) certificate. */
+	in.serial = "0D01";
+	assert_int_equal(ra_revoke_request(ra, &rv, &by, &in, T0, &id, &why),
+	    RA_FORBIDDEN);
+	assert_non_null(strstr(why, "console"));
+	in.serial = "0A02";
 	by.role = STORE_RA_AUDITOR;
 	in.reason = 9;
 	assert_int_equal(ra_revoke_request(ra, &rv, &by, &in, T0, &id, &why),
