@@ -595,11 +595,17 @@ rq_ep_report_get(struct rq_call *c, int64_t id)
 	return ok;
 }
 
-/* The report exists and waits for a decision; else answered (no TOTP spent). */
+/*
+ * The report exists and waits for a decision, and a revocation it asks
+ * for would pass its checks; else answered, before any TOTP is spent.
+ */
 static int
-rq_report_open(struct rq_call *c, int64_t id)
+rq_report_open(struct rq_call *c, int64_t id, const struct ra_revoke_in *rin)
 {
 	struct store_report *r = NULL;
+	struct ra_revoke_in in;
+	const char *why = NULL;
+	enum ra_status s = RA_OK;
 	int ok, open, found;
 
 	pthread_mutex_lock(&c->h->ra->mu);
@@ -607,7 +613,15 @@ rq_report_open(struct rq_call *c, int64_t id)
 	pthread_mutex_unlock(&c->h->ra->mu);
 	found = r != NULL;
 	open = found && r->state == STORE_REPORT_PENDING;
+	if (open && rin != NULL) {
+		in = *rin;
+		in.issuer = r->issuer;
+		in.serial = r->serial;
+		s = ra_revoke_check(c->h->ra, &c->who, &in, c->now, &why);
+	}
 	store_report_free(r);
+	if (s != RA_OK)
+		return rq_status(c, s, why), 0;
 	if (!ok)
 		return rq_status(c, RA_ERROR, NULL), 0;
 	if (!found)
@@ -624,6 +638,7 @@ rq_ep_report_decide(struct rq_call *c, int64_t id)
 	static const char *const members[] = { "decision", "reason",
 	    "grounds", "note", "totp", NULL };
 	const char *decision, *reason, *grounds, *note, *totp, *why = NULL;
+	struct ra_revoke_in in = { 0 };
 	size_t tlen;
 	int revoke, code = -1;
 	enum ra_status s;
@@ -647,7 +662,14 @@ rq_ep_report_decide(struct rq_call *c, int64_t id)
 	if (revoke && ra_grounds_text(grounds) == NULL)
 		return rq_error(c, 400, "invalid", "grounds must name one of "
 		    "the CP-4.9.1 grounds");
-	if (!rq_role(c, "ra.report.decide", 0) || !rq_report_open(c, id) ||
+	in.kind = c->who.role == STORE_RA_ADMIN ? STORE_REVREQ_CA :
+	    STORE_REVREQ_RA;
+	in.reason = code;
+	in.grounds = grounds;
+	in.note = note;
+	in.report_id = id;
+	if (!rq_role(c, "ra.report.decide", 0) ||
+	    !rq_report_open(c, id, revoke ? &in : NULL) ||
 	    !rq_totp(c, c->who.name, NULL, totp, tlen))
 		return 1;
 	s = ra_report_decide(c->h->ra, &c->h->rv, &c->who, id, revoke, code,

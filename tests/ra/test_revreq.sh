@@ -405,6 +405,14 @@ has '"revoked":true' "valid proof"
 ocsp_wait kc pubca1 revoked keyCompromise
 in_crl kc pfm20pub/ca1/fullCRL.crl
 ok "a verified proof revoked at once: OCSP and CRL (SBR/CSBR 4.9.1.1)"
+# A report about a certificate already revoked: a revoking decision is
+# refused before any TOTP code is spent.
+pub_post "{\"serial\":\"$KC\",\"kind\":\"misuse\",\"description\":\"also misused\",\"contact\":\"late@example.org\"}"
+expect "report about a revoked certificate" 202
+LATE_ID=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/b")
+post "/reports/$LATE_ID/decide" '{"decision":"revoke","reason":"keyCompromise","grounds":"key_compromise","note":"x","totp":"000000"}' "$TOK_op2"
+expect "decision to revoke a revoked certificate" 409 conflict
+has "already revoked" "revoked certificate"
 audited "report revocation" '"type":"cert\.revoke","actor":"report:[0-9]*","role":"reporter".*"outcome":"ok".*keyCompromise'
 
 # Hostile reports.
