@@ -6,31 +6,18 @@
 
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
-#include <sodium.h>
 
-#include "ra/kcproof.h"
-#include "ra/password.h"
 #include "ra/ra_audit.h"
+#include "ra/revreq_impl.h"
 #include "util/log.h"
 #include "x509/profile.h"
-
-/* RFC 5280 §5.3.1 CRLReason codes used here. */
-#define REASON_UNSPECIFIED	0
-#define REASON_KEY_COMPROMISE	1
-#define REASON_AFFILIATION	3
-#define REASON_SUPERSEDED	4
-#define REASON_CESSATION	5
-#define REASON_HOLD		6
-#define REASON_PRIVILEGE	9
 
 /* --- audit ------------------------------------------------------------------- */
 
 /* One RA event with an explicit actor (subscribers and reporters have none). */
-static void
-rr_audit(struct ra *ra, const struct ra_principal *by, const char *actor,
+void
+revreq_audit(struct ra *ra, const struct ra_principal *by, const char *actor,
     const char *role, const char *auth, const char *source, const char *type,
     const char *object, const char *outcome, const char *detail)
 {
@@ -47,8 +34,8 @@ rr_audit(struct ra *ra, const struct ra_principal *by, const char *actor,
 	ra_audit_event(ra, &ev);
 }
 
-static void
-rr_object(char *buf, size_t len, const char *issuer, const char *serial)
+void
+revreq_object(char *buf, size_t len, const char *issuer, const char *serial)
 {
 	snprintf(buf, len, "cert:%.64s:%.42s", issuer != NULL ? issuer : "?",
 	    serial != NULL ? serial : "?");
@@ -208,8 +195,8 @@ ra_cert_lookup_der(struct ra *ra, const unsigned char *der, size_t len,
 }
 
 /* The DER of issuer/serial (freed by the caller); NULL if none. */
-static unsigned char *
-rr_cert_der(struct ra *ra, const char *issuer, const char *serial,
+unsigned char *
+revreq_cert_der(struct ra *ra, const char *issuer, const char *serial,
     size_t *len)
 {
 	struct store_cert *c = NULL;
@@ -234,10 +221,10 @@ ra_cert_owner_record(struct ra *ra, const struct ra_principal *by,
 	char object[160], detail[400];
 	int ok;
 
-	rr_object(object, sizeof(object), issuer, serial);
+	revreq_object(object, sizeof(object), issuer, serial);
 	if (email != NULL && (strlen(email) > 254 || strchr(email, '@') ==
 	    NULL)) {
-		rr_audit(ra, by, NULL, NULL, NULL, NULL, "ra.cert.owner",
+		revreq_audit(ra, by, NULL, NULL, NULL, NULL, "ra.cert.owner",
 		    object, "refused", "malformed e-mail address");
 		return RA_INVALID;
 	}
@@ -248,284 +235,9 @@ ra_cert_owner_record(struct ra *ra, const struct ra_principal *by,
 	snprintf(detail, sizeof(detail), "organisation %.64s, subscriber "
 	    "%.254s", org != NULL ? org : "(none)",
 	    email != NULL ? email : "(none)");
-	rr_audit(ra, by, NULL, NULL, NULL, NULL, "ra.cert.owner", object,
+	revreq_audit(ra, by, NULL, NULL, NULL, NULL, "ra.cert.owner", object,
 	    ok ? "success" : "failure", detail);
 	return ok ? RA_OK : RA_CONFLICT;
-}
-
-/* --- subscriber logins (CP-4.9.13-4.9.15) -------------------------------------- */
-
-/* Argon2id runs bounded as for accounts (64 MiB each): enter, leave. */
-static void
-rr_hash_enter(struct ra *ra)
-{
-	pthread_mutex_lock(&ra->hash_mu);
-	while (ra->hashing >= RA_HASH_CONCURRENCY)
-		pthread_cond_wait(&ra->hash_cv, &ra->hash_mu);
-	ra->hashing++;
-	pthread_mutex_unlock(&ra->hash_mu);
-}
-
-static void
-rr_hash_leave(struct ra *ra)
-{
-	pthread_mutex_lock(&ra->hash_mu);
-	ra->hashing--;
-	pthread_cond_signal(&ra->hash_cv);
-	pthread_mutex_unlock(&ra->hash_mu);
-}
-
-static int
-rr_hash_verify(struct ra *ra, const char *hash, const char *pw, size_t len)
-{
-	int ok;
-
-	rr_hash_enter(ra);
-	if (hash == NULL) {
-		ra_password_dummy_verify(pw, len);
-		ok = 0;
-	} else
-		ok = ra_password_verify(hash, pw, len);
-	rr_hash_leave(ra);
-	return ok;
-}
-
-enum ra_status
-ra_subscriber_credential_new(struct ra *ra, const struct ra_principal *by,
-    const char *issuer, const char *serial, int64_t now,
-    char password[RA_SUBSCRIBER_PW_LEN + 1])
-{
-	/* No 0/O, 1/I/L: read from paper or a screen without doubt. */
-	static const char alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-	char hash[RA_PWHASH_STR], object[160];
-	int ok;
-
-	if (sodium_init() < 0)
-		return RA_ERROR;
-	for (size_t i = 0; i < RA_SUBSCRIBER_PW_LEN; i++)
-		password[i] = alphabet[randombytes_uniform(
-		    (uint32_t)(sizeof(alphabet) - 1))];
-	password[RA_SUBSCRIBER_PW_LEN] = '\0';
-	rr_object(object, sizeof(object), issuer, serial);
-	rr_hash_enter(ra);
-	ok = ra_password_hash(password, RA_SUBSCRIBER_PW_LEN, hash);
-	rr_hash_leave(ra);
-	if (!ok) {
-		sodium_memzero(password, RA_SUBSCRIBER_PW_LEN + 1);
-		return RA_ERROR;
-	}
-	pthread_mutex_lock(&ra->mu);
-	ok = store_subscriber_cred_insert(ra->st, issuer, serial, hash, now);
-	pthread_mutex_unlock(&ra->mu);
-	sodium_memzero(hash, sizeof(hash));
-	if (!ok)
-		sodium_memzero(password, RA_SUBSCRIBER_PW_LEN + 1);
-	rr_audit(ra, by, NULL, NULL, NULL, NULL, "ra.subscriber.credential",
-	    object, ok ? "success" : "failure", ok ? "suspension login "
-	    "password issued (CP-4.9.15), Argon2id hash kept" : NULL);
-	return ok ? RA_OK : RA_CONFLICT;
-}
-
-/* Counts a failed subscriber login and locks as accounts are locked. */
-static void
-rr_sub_failed(struct ra *ra, const struct store_subscriber_cred *c,
-    const char *source, const char *object, int64_t now)
-{
-	int64_t failures = 0, lock;
-	char detail[128];
-
-	pthread_mutex_lock(&ra->mu);
-	if (!store_subscriber_cred_failure(ra->st, c->id, &failures))
-		failures = 0;
-	lock = ra_lock_seconds(failures);
-	if (lock > 0 && !store_subscriber_cred_lock(ra->st, c->id, now + lock))
-		lock = 0;
-	pthread_mutex_unlock(&ra->mu);
-	snprintf(detail, sizeof(detail), "wrong password; %lld consecutive "
-	    "failures", (long long)failures);
-	rr_audit(ra, NULL, "subscriber", "subscriber", "password", source,
-	    "ra.subscriber.login", object, "failure", detail);
-	if (lock > 0) {
-		snprintf(detail, sizeof(detail), "locked for %lld s after %lld "
-		    "consecutive failures", (long long)lock, (long long)failures);
-		rr_audit(ra, NULL, "subscriber", "subscriber", "password", source,
-		    "ra.subscriber.lockout", object, "success", detail);
-	}
-}
-
-static enum ra_status
-rr_sub_session_open(struct ra *ra, const struct store_subscriber_cred *c,
-    int64_t now, char token[RA_TOKEN_TEXT_LEN + 1])
-{
-	struct store_subscriber_session s = { 0 };
-	int ok;
-
-	if (!ra_token_new(token, s.token_hash))
-		return RA_ERROR;
-	randombytes_buf(s.csrf, sizeof(s.csrf));
-	s.cred_id = c->id;
-	s.created_at = s.last_seen = now;
-	s.expires_at = now + RA_SUBSCRIBER_LIFETIME;
-	pthread_mutex_lock(&ra->mu);
-	ok = store_subscriber_session_purge(ra->st, now) &&
-	    store_subscriber_cred_clear(ra->st, c->id) &&
-	    store_subscriber_session_insert(ra->st, &s);
-	pthread_mutex_unlock(&ra->mu);
-	sodium_memzero(&s, sizeof(s));
-	if (!ok) {
-		sodium_memzero(token, RA_TOKEN_TEXT_LEN + 1);
-		return RA_ERROR;
-	}
-	return RA_OK;
-}
-
-enum ra_status
-ra_subscriber_login(struct ra *ra, const struct ra_subscriber_login *in,
-    int64_t now, char token[RA_TOKEN_TEXT_LEN + 1], int64_t *retry_after,
-    const char **why)
-{
-	struct store_subscriber_cred *c = NULL;
-	struct ra_cert_info info;
-	char serial[64], object[160];
-	enum ra_status s;
-	int ok;
-
-	*retry_after = 0;
-	*why = NULL;
-	token[0] = '\0';
-	if (in->password == NULL || in->password_len > RA_PASSWORD_MAX)
-		return RA_INVALID;
-	if (!ra_serial_norm(in->serial, strlen(in->serial), serial)) {
-		*why = "the serial number is hexadecimal (at most 20 octets)";
-		return RA_INVALID;
-	}
-	s = ra_cert_lookup(ra, in->issuer, serial, &info, why);
-	if (s == RA_INVALID || s == RA_ERROR)
-		return s;
-	rr_object(object, sizeof(object), s == RA_OK ? info.issuer : in->issuer,
-	    serial);
-	if (s == RA_OK) {
-		pthread_mutex_lock(&ra->mu);
-		ok = store_subscriber_cred_get(ra->st, info.issuer, info.serial,
-		    &c);
-		pthread_mutex_unlock(&ra->mu);
-		if (!ok)
-			return RA_ERROR;
-	}
-	*why = NULL;
-	if (c == NULL) {
-		/* As slow as a wrong password: nothing tells what exists. */
-		rr_hash_verify(ra, NULL, in->password, in->password_len);
-		rr_audit(ra, NULL, "subscriber", "subscriber", "password",
-		    in->source, "ra.subscriber.login", object, "failure",
-		    "no such certificate or no login for it");
-		return RA_BAD_CREDENTIALS;
-	}
-	if (c->locked_until > now) {
-		*retry_after = c->locked_until - now;
-		rr_audit(ra, NULL, "subscriber", "subscriber", "password",
-		    in->source, "ra.subscriber.login", object, "refused",
-		    "locked after repeated failures");
-		store_subscriber_cred_free(c);
-		return RA_LOCKED;
-	}
-	if (!rr_hash_verify(ra, c->pw_hash, in->password, in->password_len)) {
-		rr_sub_failed(ra, c, in->source, object, now);
-		store_subscriber_cred_free(c);
-		return RA_BAD_CREDENTIALS;
-	}
-	s = rr_sub_session_open(ra, c, now, token);
-	store_subscriber_cred_free(c);
-	rr_audit(ra, NULL, "subscriber", "subscriber", "password", in->source,
-	    "ra.subscriber.login", object, s == RA_OK ? "success" : "failure",
-	    NULL);
-	return s;
-}
-
-enum ra_status
-ra_subscriber_authenticate(struct ra *ra, const char *token, size_t len,
-    const char *source, int64_t now, struct ra_subscriber *sub)
-{
-	struct store_subscriber_session s;
-	unsigned char hash[RA_TOKEN_HASH_LEN];
-	int found = 0, ok, live;
-
-	memset(sub, 0, sizeof(*sub));
-	if (!ra_token_hash(token, len, hash))
-		return RA_UNAUTHENTICATED;
-	pthread_mutex_lock(&ra->mu);
-	ok = store_subscriber_session_get(ra->st, hash, &found, &s);
-	pthread_mutex_unlock(&ra->mu);
-	if (!ok)
-		return RA_ERROR;
-	if (!found)
-		return RA_UNAUTHENTICATED;
-	/* The lookup by key is not constant time; this comparison is. */
-	live = sodium_memcmp(s.token_hash, hash, sizeof(hash)) == 0 &&
-	    now < s.expires_at && now < s.last_seen + RA_SUBSCRIBER_IDLE;
-	pthread_mutex_lock(&ra->mu);
-	ok = live ? store_subscriber_session_touch(ra->st, hash, now) :
-	    store_subscriber_session_delete(ra->st, hash);
-	pthread_mutex_unlock(&ra->mu);
-	if (!live) {
-		char object[160];
-
-		rr_object(object, sizeof(object), s.issuer, s.serial);
-		rr_audit(ra, NULL, "subscriber", "subscriber", "password",
-		    source, "ra.subscriber.session", object, "expired", NULL);
-		sodium_memzero(&s, sizeof(s));
-		return RA_UNAUTHENTICATED;
-	}
-	if (!ok) {
-		sodium_memzero(&s, sizeof(s));
-		return RA_ERROR;
-	}
-	snprintf(sub->issuer, sizeof(sub->issuer), "%s", s.issuer);
-	snprintf(sub->serial, sizeof(sub->serial), "%s", s.serial);
-	memcpy(sub->token_hash, hash, sizeof(hash));
-	memcpy(sub->csrf, s.csrf, sizeof(sub->csrf));
-	sub->expires_at = s.expires_at;
-	sub->source = source;
-	sodium_memzero(&s, sizeof(s));
-	return RA_OK;
-}
-
-void
-ra_subscriber_logout(struct ra *ra, const struct ra_subscriber *s)
-{
-	char object[160];
-
-	pthread_mutex_lock(&ra->mu);
-	store_subscriber_session_delete(ra->st, s->token_hash);
-	pthread_mutex_unlock(&ra->mu);
-	rr_object(object, sizeof(object), s->issuer, s->serial);
-	rr_audit(ra, NULL, "subscriber", "subscriber", "password", s->source,
-	    "ra.subscriber.logout", object, "success", NULL);
-}
-
-void
-ra_subscriber_csrf_text(const struct ra_subscriber *s,
-    char out[RA_TOKEN_TEXT_LEN + 1])
-{
-	sodium_bin2base64(out, RA_TOKEN_TEXT_LEN + 1, s->csrf, sizeof(s->csrf),
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-}
-
-int
-ra_subscriber_csrf_ok(const struct ra_subscriber *s, const char *presented,
-    size_t len)
-{
-	unsigned char bin[32];
-	size_t n = 0;
-	int ok;
-
-	if (presented == NULL || len != RA_TOKEN_TEXT_LEN ||
-	    sodium_base642bin(bin, sizeof(bin), presented, len, NULL, &n, NULL,
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || n != sizeof(bin))
-		return 0;
-	ok = sodium_memcmp(bin, s->csrf, sizeof(bin)) == 0;
-	sodium_memzero(bin, sizeof(bin));
-	return ok;
 }
 
 /* --- fresh TOTP (CP-6.5.1) ------------------------------------------------------ */
@@ -713,8 +425,8 @@ rr_reason_allowed(enum store_revreq_kind kind, int reason)
  * revoked by a deliberate command at the console (`inkan revoke`),
  * never over HTTP.
  */
-static int
-rr_subscriber_cert(const struct ra_cert_info *c)
+int
+revreq_subscriber_cert(const struct ra_cert_info *c)
 {
 	return strcmp(c->policy, "client") == 0 ||
 	    strcmp(c->policy, "document") == 0 ||
@@ -777,7 +489,7 @@ rr_check(struct ra *ra, const struct ra_principal *by,
     const struct ra_revoke_in *in, const struct ra_cert_info *c, int64_t now,
     const char **why)
 {
-	if (!rr_subscriber_cert(c)) {
+	if (!revreq_subscriber_cert(c)) {
 		*why = "not a subscriber certificate: CA and responder "
 		    "certificates are revoked at the console (inkan revoke)";
 		return RA_FORBIDDEN;
@@ -877,10 +589,10 @@ rr_check_all(struct ra *ra, const struct ra_principal *by,
 	if (s == RA_OK)
 		s = rr_check(ra, by, in, c, now, why);
 	if (s != RA_OK) {
-		rr_object(object, sizeof(object), in->issuer, in->serial);
+		revreq_object(object, sizeof(object), in->issuer, in->serial);
 		snprintf(detail, sizeof(detail), "%s: %s", ca_reason_name(
 		    in->reason), *why != NULL ? *why : ra_status_text(s));
-		rr_audit(ra, by, in->requester != NULL ? in->requester : "?",
+		revreq_audit(ra, by, in->requester != NULL ? in->requester : "?",
 		    store_revreq_kind_name(in->kind), in->auth, in->source,
 		    "ra.revoke.request", object, "refused", detail);
 	}
@@ -913,7 +625,7 @@ ra_revoke_request(struct ra *ra, const struct ra_revoker *rv,
 	*id = 0;
 	if ((s = rr_check_all(ra, by, in, now, &c, why)) != RA_OK)
 		return s;
-	rr_object(object, sizeof(object), c.issuer, c.serial);
+	revreq_object(object, sizeof(object), c.issuer, c.serial);
 	if (!rr_record(ra, by, in, &c, now, id))
 		return RA_ERROR;
 	/* Processed at once (CP-4.9.5): CRL and OCSP follow in ca_revoke. */
@@ -937,7 +649,7 @@ ra_revoke_request(struct ra *ra, const struct ra_revoker *rv,
 	    "%.400s", (long long)*id, in->requester != NULL ? in->requester :
 	    by != NULL ? by->name : "?", ca_reason_name(in->reason),
 	    in->grounds != NULL ? in->grounds : "-");
-	rr_audit(ra, by, actor, role, in->auth, in->source,
+	revreq_audit(ra, by, actor, role, in->auth, in->source,
 	    "ra.revoke.request", object, done ? "success" : "failure", detail);
 	if (!done) {
 		*why = "the revocation could not be carried out";
@@ -946,218 +658,3 @@ ra_revoke_request(struct ra *ra, const struct ra_revoker *rv,
 	return ok ? RA_OK : RA_ERROR;
 }
 
-/* --- problem reports (CP-1.5.2) ------------------------------------------------ */
-
-/* The certificate a report names; RA_NOT_FOUND if not one of ours. */
-static enum ra_status
-rr_report_cert(struct ra *ra, const struct ra_report_in *in,
-    struct ra_cert_info *c, const char **why)
-{
-	char serial[64];
-
-	if (in->cert_pem != NULL) {
-		unsigned char *der = NULL;
-		enum ra_status s;
-		BIO *b;
-		X509 *x = NULL;
-		int len;
-
-		if (in->cert_pem_len > 64 * 1024 ||
-		    (b = BIO_new_mem_buf(in->cert_pem, (int)in->cert_pem_len))
-		    == NULL)
-			return RA_INVALID;
-		x = PEM_read_bio_X509(b, NULL, NULL, NULL);
-		BIO_free(b);
-		ERR_clear_error();
-		if (x == NULL || (len = i2d_X509(x, &der)) <= 0) {
-			X509_free(x);
-			*why = "certificate: not a PEM certificate";
-			return RA_INVALID;
-		}
-		X509_free(x);
-		s = ra_cert_lookup_der(ra, der, (size_t)len, c, why);
-		OPENSSL_free(der);
-		return s;
-	}
-	if (in->serial == NULL ||
-	    !ra_serial_norm(in->serial, strlen(in->serial), serial)) {
-		*why = "serial: a hexadecimal serial number is required";
-		return RA_INVALID;
-	}
-	return ra_cert_lookup(ra, in->issuer, serial, c, why);
-}
-
-/* A verified proof: revoked at once with keyCompromise (SBR/CSBR 4.9.1.1). */
-static int
-rr_report_revoke(struct ra *ra, const struct ra_revoker *rv,
-    const struct ra_report_in *in, const struct ra_cert_info *c,
-    int64_t report, int64_t now)
-{
-	struct ra_revoke_in r = { 0 };
-	char requester[96];
-	const char *why;
-	int64_t id;
-	int changed = 0, ok;
-
-	snprintf(requester, sizeof(requester), "report:%lld", (long long)report);
-	r.kind = STORE_REVREQ_REPORTER;
-	r.issuer = c->issuer;
-	r.serial = c->serial;
-	r.reason = REASON_KEY_COMPROMISE;
-	r.grounds = "verified proof of key compromise (CP-1.5.2, 4.9.1)";
-	r.report_id = report;
-	r.requester = requester;
-	r.source = in->source;
-	r.auth = "key-compromise-proof";
-	if (ra_revoke_request(ra, rv, NULL, &r, now, &id, &why) != RA_OK)
-		return 0;
-	pthread_mutex_lock(&ra->mu);
-	ok = store_report_decide(ra->st, report, STORE_REPORT_REVOKED,
-	    REASON_KEY_COMPROMISE, "inkand", now, "revoked at once: the proof "
-	    "of key compromise verified", &changed);
-	pthread_mutex_unlock(&ra->mu);
-	return ok && changed;
-}
-
-enum ra_status
-ra_report_submit(struct ra *ra, const struct ra_revoker *rv,
-    const struct ra_report_in *in, int64_t now, struct ra_report_out *out,
-    const char **why)
-{
-	struct store_report r = { 0 };
-	struct ra_cert_info c;
-	unsigned char *der = NULL;
-	char object[160], detail[400], pwhy[256];
-	size_t der_len = 0;
-	enum ra_status s;
-	int verified = 0, ok;
-
-	memset(out, 0, sizeof(*out));
-	*why = NULL;
-	if ((s = rr_report_cert(ra, in, &c, why)) == RA_OK &&
-	    !rr_subscriber_cert(&c)) {
-		*why = "not a subscriber certificate of this CA";
-		s = RA_NOT_FOUND;
-	}
-	if (s != RA_OK) {
-		rr_audit(ra, NULL, "reporter", "public", "none", in->source,
-		    "ra.report.submit", "cert:?", "refused", *why);
-		return s;
-	}
-	rr_object(object, sizeof(object), c.issuer, c.serial);
-	if (in->proof_pem != NULL) {
-		if ((der = rr_cert_der(ra, c.issuer, c.serial, &der_len)) ==
-		    NULL)
-			return RA_ERROR;
-		verified = ra_kc_proof_verify((const unsigned char *)
-		    in->proof_pem, in->proof_len, der, der_len, c.serial, pwhy,
-		    sizeof(pwhy));
-		free(der);
-		if (!verified) {
-			snprintf(detail, sizeof(detail), "proof of key compromise "
-			    "refused: %s", pwhy);
-			rr_audit(ra, NULL, "reporter", "public", "none",
-			    in->source, "ra.report.submit", object, "refused",
-			    detail);
-			*why = "the proof of key compromise does not verify: it "
-			    "must be a PKCS#10 request signed by the "
-			    "certificate's key, subject CN=" RA_KC_STATEMENT
-			    ", serialNumber=SERIAL";
-			return RA_INVALID;
-		}
-	}
-	r.issuer = c.issuer;
-	r.serial = c.serial;
-	r.kind = in->kind;
-	r.description = (char *)in->description;
-	r.contact = (char *)in->contact;
-	r.proof_verified = verified;
-	r.source = (char *)(in->source != NULL ? in->source : "");
-	r.received_at = now;
-	r.report_due_at = now + RA_REPORT_DUE;
-	r.revoke_by = now + (in->kind == STORE_REPORT_KEY_COMPROMISE ||
-	    verified ? RA_REPORT_REVOKE_KC : RA_REPORT_REVOKE_OTHER);
-	pthread_mutex_lock(&ra->mu);
-	ok = store_report_insert(ra->st, &r, &out->id);
-	pthread_mutex_unlock(&ra->mu);
-	if (!ok)
-		return RA_ERROR;
-	snprintf(detail, sizeof(detail), "report %lld, %s, proof %s",
-	    (long long)out->id, store_report_kind_name(in->kind),
-	    verified ? "verified" : "none");
-	rr_audit(ra, NULL, "reporter", "public", "none", in->source,
-	    "ra.report.submit", object, "success", detail);
-	out->report_due_at = r.report_due_at;
-	out->revoke_by = r.revoke_by;
-	snprintf(out->issuer, sizeof(out->issuer), "%s", c.issuer);
-	snprintf(out->serial, sizeof(out->serial), "%s", c.serial);
-	if (verified)
-		out->revoked = rr_report_revoke(ra, rv, in, &c, out->id, now);
-	return RA_OK;
-}
-
-enum ra_status
-ra_report_decide(struct ra *ra, const struct ra_revoker *rv,
-    const struct ra_principal *by, int64_t id, int revoke, int reason,
-    const char *grounds, const char *note, int64_t now, const char **why)
-{
-	struct store_report *r = NULL;
-	struct ra_revoke_in in = { 0 };
-	char object[64], detail[600];
-	enum ra_status s;
-	int64_t req;
-	int changed = 0, ok;
-
-	*why = NULL;
-	snprintf(object, sizeof(object), "report:%lld", (long long)id);
-	if (!by->full || (by->role != STORE_RA_OPERATOR &&
-	    by->role != STORE_RA_ADMIN)) {
-		*why = "only an RA operator or CA administrator decides reports";
-		ra_audit_as(ra, by, "ra.report.decide", object, "refused", *why);
-		return RA_FORBIDDEN;
-	}
-	pthread_mutex_lock(&ra->mu);
-	ok = store_report_get(ra->st, id, &r);
-	pthread_mutex_unlock(&ra->mu);
-	if (!ok)
-		return RA_ERROR;
-	if (r == NULL) {
-		*why = "no such report";
-		return RA_NOT_FOUND;
-	}
-	if (r->state != STORE_REPORT_PENDING) {
-		*why = "the report was already decided";
-		s = RA_CONFLICT;
-		ra_audit_as(ra, by, "ra.report.decide", object, "refused", *why);
-		goto out;
-	}
-	if (revoke) {
-		in.kind = by->role == STORE_RA_ADMIN ? STORE_REVREQ_CA :
-		    STORE_REVREQ_RA;
-		in.issuer = r->issuer;
-		in.serial = r->serial;
-		in.reason = reason;
-		in.grounds = grounds;
-		in.note = note;
-		in.report_id = id;
-		if ((s = ra_revoke_request(ra, rv, by, &in, now, &req, why)) !=
-		    RA_OK)
-			goto out;
-	}
-	pthread_mutex_lock(&ra->mu);
-	ok = store_report_decide(ra->st, id, revoke ? STORE_REPORT_REVOKED :
-	    STORE_REPORT_DISMISSED, revoke ? reason : -1, by->name, now, note,
-	    &changed);
-	pthread_mutex_unlock(&ra->mu);
-	snprintf(detail, sizeof(detail), "%s%s: %.500s", revoke ? "revoked, " :
-	    "dismissed", revoke ? ca_reason_name(reason) : "",
-	    note != NULL ? note : "");
-	s = !ok ? RA_ERROR : !changed ? RA_CONFLICT : RA_OK;
-	if (s == RA_CONFLICT)
-		*why = "the report was already decided";
-	ra_audit_as(ra, by, "ra.report.decide", object, s == RA_OK ? "success" :
-	    "failure", detail);
- out:
-	store_report_free(r);
-	return s;
-}

@@ -30,6 +30,9 @@
  *   then only be revoked (CP-4.9.13).
  *
  * Every outcome, refusals included, goes through ra_audit().
+ *
+ * revreq.c: certificates, owners, checks and requests; subscriber.c: the
+ * subscriber's login; report.c: problem reports (proofs: kcproof.h).
  */
 
 /* Who asked, for the CA's own cert.revoke / cert.suspend audit record. */
