@@ -302,7 +302,8 @@ inkand_open_ra(struct inkand *d)
 	    (d->st.calls = ca_calls_new()) == NULL)
 		return 0;
 	http_ra_set_calls(d->ra_api, d->st.calls, d->st.ca->conf);
-	return (d->revreq = http_revreq_new(d->ra, d->st.calls)) != NULL;
+	return (d->revreq = http_revreq_new(d->ra, d->st.calls,
+	    d->st.ca->conf)) != NULL;
 }
 
 static int

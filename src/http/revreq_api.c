@@ -14,6 +14,7 @@
 #include "ca/revoke.h"
 #include "http/revreq_impl.h"
 #include "ra/lra_cert.h"
+#include "ra/mail.h"
 #include "store/store.h"
 #include "util/log.h"
 
@@ -81,13 +82,15 @@ rq_revoke_via_worker(void *arg, const struct revoke_request *req,
 }
 
 struct http_revreq *
-http_revreq_new(struct ra *ra, struct ca_calls *calls)
+http_revreq_new(struct ra *ra, struct ca_calls *calls,
+    const struct conf *conf)
 {
 	struct http_revreq *h;
 
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
 	h->ra = ra;
+	h->conf = conf;
 	pthread_mutex_init(&h->limit_mu, NULL);
 	h->rv.revoke = rq_revoke_via_worker;
 	h->rv.arg = calls;
@@ -142,6 +145,63 @@ rq_report_allowed(struct http_revreq *h, const char *client, time_t now)
 		h->limit[i].n++;
 	pthread_mutex_unlock(&h->limit_mu);
 	return ok;
+}
+
+/* --- notices by mail (src/ra/mail.h) --------------------------------------- */
+
+void
+http_revreq_notify(struct http_revreq *h, const char *issuer,
+    const char *serial, int reason, const char *by)
+{
+	struct ra_cert_info c;
+	struct ra_mail m;
+	const char *why = NULL;
+	char body[1024], subject[128], err[256];
+
+	if (!ra_mail_from_conf(h->conf, &m) ||
+	    ra_cert_lookup(h->ra, issuer, serial, &c, &why) != RA_OK ||
+	    !ra_mail_addr_ok(c.email))
+		return;
+	snprintf(subject, sizeof(subject), "Your certificate %.40s was %s",
+	    c.serial, reason == 6 ? "suspended" : "revoked");
+	snprintf(body, sizeof(body), "The certificate\n\n"
+	    "  serial number  %s\n  issuing CA     %s\n  subject        %s\n\n"
+	    "was %s (%s) at the request of %s.\n\n%s", c.serial, c.issuer,
+	    c.subject, reason == 6 ? "suspended" : "revoked",
+	    ca_reason_name(reason), by, reason == 6 ? "A suspended "
+	    "certificate must now be revoked: request it on the suspension "
+	    "page (CP-4.9.13).\n" : "Revocation is final.\n");
+	if (!ra_mail_send(&m, c.email, subject, body, err, sizeof(err)))
+		log_warn("revocation notice for %s/%s not sent: %s", c.issuer,
+		    c.serial, err);
+}
+
+/* An acknowledgement to a reporter who gave an address (SBR 4.9.5). */
+static void
+rq_report_ack(struct http_revreq *h, const char *to,
+    const struct ra_report_out *out, const char *due, const char *by)
+{
+	struct ra_mail m;
+	char body[1024], subject[128], err[256];
+
+	if (!ra_mail_from_conf(h->conf, &m) || !ra_mail_addr_ok(to))
+		return;
+	snprintf(subject, sizeof(subject), "Certificate problem report %lld "
+	    "received", (long long)out->id);
+	snprintf(body, sizeof(body), "Your report %lld about certificate %s "
+	    "(%s) was received.\n\n%s", (long long)out->id, out->serial,
+	    out->issuer, out->revoked ? "The proof of key compromise "
+	    "verified: the certificate is revoked.\n" : "");
+	if (!out->revoked) {
+		size_t n = strlen(body);
+
+		snprintf(body + n, sizeof(body) - n, "A preliminary report "
+		    "follows by %s; a decision on revocation by %s.\n", due,
+		    by);
+	}
+	if (!ra_mail_send(&m, to, subject, body, err, sizeof(err)))
+		log_warn("report %lld: acknowledgement not sent: %s",
+		    (long long)out->id, err);
 }
 
 /* --- JSON in and out (as src/http/ra_api.c) ----------------------------------- */
@@ -504,6 +564,7 @@ rq_ep_revoke(struct rq_call *c)
 	if ((s = ra_revoke_request(c->h->ra, &c->h->rv, &c->who, &in, c->now,
 	    &id, &why)) != RA_OK)
 		return rq_status(c, s, why);
+	http_revreq_notify(c->h, ci.issuer, norm, in.reason, "the CA");
 	return rq_done(c, id, ci.issuer, norm, in.reason);
 }
 
@@ -632,6 +693,22 @@ rq_report_open(struct rq_call *c, int64_t id, const struct ra_revoke_in *rin)
 	return 1;
 }
 
+/* The subscriber's notice after a report's revocation. */
+static void
+rq_report_notify(struct rq_call *c, int64_t id, int reason)
+{
+	struct store_report *r = NULL;
+
+	pthread_mutex_lock(&c->h->ra->mu);
+	if (!store_report_get(c->h->ra->st, id, &r))
+		r = NULL;
+	pthread_mutex_unlock(&c->h->ra->mu);
+	if (r != NULL)
+		http_revreq_notify(c->h, r->issuer, r->serial, reason,
+		    "the CA, after a problem report");
+	store_report_free(r);
+}
+
 static int
 rq_ep_report_decide(struct rq_call *c, int64_t id)
 {
@@ -676,6 +753,8 @@ rq_ep_report_decide(struct rq_call *c, int64_t id)
 	    grounds, note, c->now, &why);
 	if (s != RA_OK)
 		return rq_status(c, s, why);
+	if (revoke)
+		rq_report_notify(c, id, code);
 	return rq_ep_report_get(c, id);
 }
 
@@ -829,6 +908,7 @@ http_revreq_lra_handler(void *arg, const struct http_request *req,
 	}
 	if (s != RA_OK)
 		return rq_call_end(&c, rq_status(&c, s, why));
+	http_revreq_notify(c.h, issuer, serial, in.reason, "your LRA");
 	return rq_call_end(&c, rq_done(&c, id, issuer, serial, in.reason));
 }
 
@@ -889,6 +969,10 @@ http_revreq_report_handler(void *arg, const struct http_request *req,
 		return rq_call_end(&c, rq_status(&c, s, why));
 	rq_date(out.report_due_at, due);
 	rq_date(out.revoke_by, by);
+	rq_report_ack(c.h, in.contact, &out, due, by);
+	if (out.revoked)
+		http_revreq_notify(c.h, out.issuer, out.serial, 1,
+		    "the CA, after a verified proof of key compromise");
 	return rq_call_end(&c, rq_reply(&c, out.revoked ? 201 : 202,
 	    json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s}", "id",
 	    (json_int_t)out.id, "issuer", out.issuer, "serial", out.serial,

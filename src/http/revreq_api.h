@@ -39,8 +39,14 @@ struct ra;
 struct ca_calls;
 struct http_revreq;
 
-/* Over ra and the worker's calls (both borrowed). NULL on failure. */
-struct http_revreq *http_revreq_new(struct ra *ra, struct ca_calls *calls);
+struct conf;
+
+/*
+ * Over ra, the worker's calls and the CA's configuration (its [mail]
+ * sends notices; all borrowed, conf may be NULL). NULL on failure.
+ */
+struct http_revreq *http_revreq_new(struct ra *ra, struct ca_calls *calls,
+    const struct conf *conf);
 
 /* Frees h. Accepts NULL. */
 void http_revreq_free(struct http_revreq *h);

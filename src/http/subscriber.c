@@ -603,6 +603,9 @@ sub_request(struct sub_call *c, int reason, const char *details)
 	s = ra_revoke_request(c->h->ra, &c->h->rv, NULL, &in, c->now, &id,
 	    &why);
 	if (s == RA_OK)
+		http_revreq_notify(c->h, c->who.issuer, c->who.serial, reason,
+		    "the subscriber, on the suspension page");
+	if (s == RA_OK)
 		return sub_cert_page(c, 200, "ok", reason == 6 ?
 		    "The certificate is suspended. Request its revocation "
 		    "below (CP-4.9.13)." : "The certificate is revoked.");

@@ -26,6 +26,9 @@
 #   turns the hold into revocation (CP-4.9.13-4.9.15); a code-signing
 #   certificate cannot be suspended and revocation is offered; wrong
 #   passwords lock the login out;
+# - notices by mail (a real aiosmtpd server): the subscriber's recorded
+#   address after a revocation or suspension, the reporter's after a
+#   report;
 # - hostile input on every endpoint: malformed and oversized JSON and
 #   forms, missing members, wrong types, SQL-looking strings, bad serials.
 #
@@ -93,6 +96,24 @@ next_step() {
 wrong_code() {
 	_c=$(oathtool --totp -b "$1")
 	printf '%06d\n' $(( (1${_c} - 1000000 + 500000) % 1000000 ))
+}
+
+# mail_to ADDR PATTERN: within 10 s a message to ADDR whose text matches.
+mail_to() {
+	_t=0
+	while [ $_t -lt 100 ]; do
+		for _m in "$MAILDIR"/*.eml; do
+			[ -f "$_m" ] || continue
+			if grep -q "^X-Envelope-To: $1" "$_m" &&
+			    tr -d '\r' < "$_m" | grep -q -- "$2"; then
+				ok "mail to $1: $2"
+				return 0
+			fi
+		done
+		sleep 0.1
+		_t=$((_t + 1))
+	done
+	fail "no mail to $1 saying '$2'"
 }
 
 serial_of() {
@@ -261,6 +282,11 @@ fi
 audited "owner record" '"type":"ra\.cert\.owner".*"outcome":"ok"'
 audited "login issued" '"type":"ra\.subscriber\.credential".*"outcome":"ok"'
 
+# Notices go through a real SMTP server (aiosmtpd).
+start_smtp
+printf '\n[mail]\nsmtp_url = smtp://127.0.0.1:%s\nfrom = ra@inkan.example\n' \
+    "$SMTP_PORT" >> "$CA/inkan.conf"
+
 RA_TLS=1 start_inkand
 
 for a in op1 op2 op3 op4; do
@@ -405,6 +431,7 @@ has '"revoked":true' "valid proof"
 ocsp_wait kc pubca1 revoked keyCompromise
 in_crl kc pfm20pub/ca1/fullCRL.crl
 ok "a verified proof revoked at once: OCSP and CRL (SBR/CSBR 4.9.1.1)"
+mail_to finder@example.org "the certificate is revoked"
 # A report about a certificate already revoked: a revoking decision is
 # refused before any TOTP code is spent.
 pub_post "{\"serial\":\"$KC\",\"kind\":\"misuse\",\"description\":\"also misused\",\"contact\":\"late@example.org\"}"
@@ -446,6 +473,7 @@ JSON
 curl -sS -H 'Content-Type: application/json' -d @report.json "$BASE/problem-report" > "$TMP/b"
 has '"state":"pending"' "report without proof"
 TRI_ID=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$TMP/b")
+mail_to abuse@example.org "A preliminary report follows by"
 has '"revoke_by"' "deadline"
 pub_post "{\"serial\":\"$(cat "$TMP/dis.serial")\",\"issuer\":\"pubca1\",\"kind\":\"other\",\"description\":\"<script>alert(1)</script>\",\"contact\":\"someone\"}"
 expect "a second report" 202
@@ -504,6 +532,7 @@ has '"state":"done"' "LRA revocation"
 ok "the LRA revoked its own organisation's certificate (CP-4.9.3)"
 ocsp_wait own pubca1 revoked keyCompromise
 in_crl own pfm20pub/ca1/fullCRL.crl
+mail_to taro@acme.example "was revoked (keyCompromise) at the request of your LRA"
 audited "LRA revocation" '"type":"ra\.revoke\.request".*"role":"lra".*"outcome":"ok".*operator lraop'
 lra_post "/certificates/pubca1/$OWN/revoke" "{\"operator\":\"lraop\",\"totp\":\"$(oathtool --totp -b "$SEC_lraop")\",\"reason\":\"keyCompromise\",\"grounds\":\"again\"}"
 expect "LRA: already revoked" 409 conflict
@@ -636,6 +665,7 @@ CODE=$(curl -s -o "$TMP/b" -w '%{http_code}' -X POST \
 curl -sS -b jar --data-urlencode "csrf=$CSRF" "$S/suspend" > "$TMP/b"
 grep -q 'The certificate is suspended' "$TMP/b" || fail "suspend page: $(cat "$TMP/b")"
 ocsp_wait sub pubca1 revoked certificateHold
+mail_to sub@example.jp "was suspended (certificateHold) at the request of the subscriber"
 audited "suspension" '"type":"cert\.suspend","actor":"subscriber of pubca1/[0-9A-F]*","role":"subscriber".*"outcome":"ok"'
 page POST /suspend --data-urlencode "csrf=$CSRF"
 [ "$CODE" = 409 ] || fail "suspend twice: $CODE"
@@ -716,5 +746,7 @@ if command -v sqlite3 >/dev/null 2>&1; then
 fi
 
 stop_inkand
+kill "$SMTP_PID" 2>/dev/null || :
+wait "$SMTP_PID" 2>/dev/null || :
 sanitizer_check "inkand" "$TMP/inkand.err"
 ok "inkand stopped cleanly"
