@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +13,15 @@
 #include <openssl/pkcs12.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
+#include <sodium.h>
 
 #include "audit/seal.h"
 #include "ca/csr.h"
 #include "ca/issue.h"
 #include "cmd.h"
 #include "ocsp/presign.h"
+#include "ra/account.h"
+#include "ra/revreq.h"
 #include "util/file.h"
 #include "util/log.h"
 
@@ -29,7 +33,8 @@ cmd_issue_help(void)
 	    "           [--email ADDR]... [--upn UPN] [--eku NAME]...\n"
 	    "           [--key-usage LIST] [--days N] [--sha1]\n"
 	    "           [--generation strict|multipurpose] [--out FILE]\n"
-	    "           [--chain-out FILE]\n\n"
+	    "           [--chain-out FILE] [--org NAME] [--subscriber-email ADDR]\n"
+	    "           [--subscriber-password-out FILE]\n\n"
 	    "Issues a subscriber certificate of a CP policy (table 7.1-5; with\n"
 	    "--sha1, the legacy table 7.1-4 for client and document only):\n"
 	    "  client    client authentication       (PUB CA1, .381.4)\n"
@@ -54,7 +59,15 @@ cmd_issue_help(void)
 	    "  --days N          validity (default: the policy's; at most 825\n"
 	    "                    for smime, 460 for codesign)\n"
 	    "  --out FILE        certificate, PEM (default: standard output)\n"
-	    "  --chain-out FILE  the CA certificates above it, PEM\n\n"
+	    "  --chain-out FILE  the CA certificates above it, PEM\n"
+	    "  --org NAME        the approved organisation the certificate\n"
+	    "                    belongs to (its LRA may then revoke it)\n"
+	    "  --subscriber-email ADDR  the subscriber's address (default: the\n"
+	    "                    first --email)\n"
+	    "  --subscriber-password-out FILE  a random login password for the\n"
+	    "                    suspension page (CP-4.9.15), written only to\n"
+	    "                    FILE (mode 0600), to be sent apart from the\n"
+	    "                    certificate; the store keeps its Argon2id hash\n\n"
 	    "The certificate and its chain are also printed as PEM unless\n"
 	    "--out is given. Nothing is signed or stored if any check fails.\n");
 }
@@ -68,6 +81,9 @@ struct cmd_issue_opts {
 	const char	*pin_out;
 	int		 generate;
 	int		 key_bits;
+	const char	*org;		/* owner organisation, or NULL */
+	const char	*sub_email;	/* subscriber's address, or NULL */
+	const char	*sub_pw_out;	/* suspension login password file */
 };
 
 static int
@@ -116,6 +132,9 @@ cmd_issue_parse(int argc, char **argv, struct cmd_issue_opts *o)
 		{ "key-bits", required_argument, NULL, 'b' },
 		{ "p12", required_argument, NULL, 'p' },
 		{ "pin-out", required_argument, NULL, 'n' },
+		{ "org", required_argument, NULL, 'O' },
+		{ "subscriber-email", required_argument, NULL, 'E' },
+		{ "subscriber-password-out", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct issue_request *r = &o->req;
@@ -154,6 +173,9 @@ cmd_issue_parse(int argc, char **argv, struct cmd_issue_opts *o)
 			break;
 		case 'p': o->p12 = optarg; break;
 		case 'n': o->pin_out = optarg; break;
+		case 'O': o->org = optarg; break;
+		case 'E': o->sub_email = optarg; break;
+		case 'W': o->sub_pw_out = optarg; break;
 		default: return 0;
 		}
 	}
@@ -230,7 +252,15 @@ cmd_issue_outputs_ok(const struct cmd_issue_opts *o)
 		    "(CP-6.1.2: key and PIN by separate routes)");
 		return 0;
 	}
-	return cmd_issue_writable(o->out, "--out") &&
+	if (o->sub_pw_out != NULL && ((o->out != NULL &&
+	    strcmp(o->sub_pw_out, o->out) == 0) || strcmp(o->sub_pw_out, "-")
+	    == 0)) {
+		log_error("issue: --subscriber-password-out must be a file of "
+		    "its own, apart from the certificate (CP-4.9.15)");
+		return 0;
+	}
+	return cmd_issue_writable(o->sub_pw_out, "--subscriber-password-out") &&
+	    cmd_issue_writable(o->out, "--out") &&
 	    cmd_issue_writable(o->chain_out, "--chain-out") &&
 	    cmd_issue_writable(o->p12, "--p12") &&
 	    cmd_issue_writable(o->pin_out, "--pin-out");
@@ -314,6 +344,97 @@ cmd_issue_output(const struct cmd_issue_opts *o, X509 *x,
 	return 1;
 }
 
+/* --- owner and subscriber login (CP-4.9.3, 4.9.15) ------------------------- */
+
+/* The console user as a CA administrator, as `inkan org` does. */
+static void
+cmd_issue_console(struct ra_principal *p)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "os:%s",
+	    pw != NULL ? pw->pw_name : "?");
+	p->role = STORE_RA_ADMIN;
+	p->full = 1;
+	p->auth = "local";
+	p->source = "cli";
+}
+
+/* --org names an approved organisation: checked before anything is signed. */
+static int
+cmd_issue_org_ok(struct ca *ca, const struct cmd_issue_opts *o)
+{
+	struct store_org *org = NULL;
+	int ok;
+
+	if (o->org == NULL)
+		return 1;
+	ok = store_org_get(ca->store, o->org, &org) && org != NULL &&
+	    org->status == STORE_ORG_APPROVED;
+	if (!ok)
+		log_error("issue: --org %.64s: no approved organisation of that "
+		    "name (CP-4.1.1)", o->org);
+	store_org_free(org);
+	return ok;
+}
+
+/*
+ * Records who the new certificate belongs to and makes the subscriber's
+ * suspension login, whose password goes to its own file only.
+ */
+static int
+cmd_issue_ra(struct ca *ca, const struct cmd_issue_opts *o, X509 *x)
+{
+	const char *email = o->sub_email != NULL ? o->sub_email :
+	    o->req.nemails > 0 ? o->req.emails[0] : NULL;
+	char pw[RA_SUBSCRIBER_PW_LEN + 2];
+	struct ra_principal by;
+	struct ra_cert_info ci;
+	unsigned char *der = NULL;
+	const char *why = NULL;
+	struct ra *ra;
+	int len, ok = 0;
+
+	if (o->org == NULL && email == NULL && o->sub_pw_out == NULL)
+		return 1;
+	if ((ra = ra_new(ca->store, 0, NULL)) == NULL ||
+	    (len = i2d_X509(x, &der)) <= 0)
+		goto out;
+	cmd_issue_console(&by);
+	if (ra_cert_lookup_der(ra, der, (size_t)len, &ci, &why) != RA_OK) {
+		log_error("issue: the new certificate is not in the store: %s",
+		    why != NULL ? why : "?");
+		goto out;
+	}
+	if ((o->org != NULL || email != NULL) &&
+	    ra_cert_owner_record(ra, &by, ci.issuer, ci.serial, o->org, email,
+	    (int64_t)time(NULL)) != RA_OK) {
+		log_error("issue: owner of %s/%s not recorded", ci.issuer,
+		    ci.serial);
+		goto out;
+	}
+	if (o->sub_pw_out != NULL) {
+		if (ra_subscriber_credential_new(ra, &by, ci.issuer, ci.serial,
+		    (int64_t)time(NULL), pw) != RA_OK) {
+			log_error("issue: subscriber login of %s/%s not made",
+			    ci.issuer, ci.serial);
+			goto out;
+		}
+		pw[RA_SUBSCRIBER_PW_LEN] = '\n';
+		ok = file_write_atomic(o->sub_pw_out, pw, RA_SUBSCRIBER_PW_LEN + 1,
+		    0600, 0);
+		sodium_memzero(pw, sizeof(pw));
+		if (!ok)
+			goto out;
+	}
+	ok = 1;
+ out:
+	OPENSSL_free(der);
+	ra_free(ra);
+	return ok;
+}
+
 /*
  * A refused request is a security-relevant event too (CP-5.4); the
  * reason is in the log message ca_issue() printed.
@@ -358,7 +479,7 @@ cmd_issue(const struct cmd_global *g, int argc, char **argv)
 		}
 		o.req.key = key;
 	}
-	if ((ca = cmd_open_ca(g, 0)) == NULL)
+	if ((ca = cmd_open_ca(g, 0)) == NULL || !cmd_issue_org_ok(ca, &o))
 		goto out;
 	if ((x = ca_issue(ca, &o.req, &chain)) == NULL) {
 		cmd_issue_audit_refused(ca, &o.req);
@@ -368,7 +489,7 @@ cmd_issue(const struct cmd_global *g, int argc, char **argv)
 	if (ocsp_presign_pending(ca, time(NULL)) < 0)
 		log_warn("issue: OCSP responses not yet signed; 'inkan ocsp "
 		    "refresh' or inkand will sign them");
-	if (!cmd_issue_output(&o, x, chain, key))
+	if (!cmd_issue_output(&o, x, chain, key) || !cmd_issue_ra(ca, &o, x))
 		goto out;
 	if ((serial = cert_serial_hex(X509_get0_serialNumber(x))) != NULL)
 		log_info("issue: %s certificate issued, serial %s", o.req.policy,

@@ -23,6 +23,7 @@
 #include "http/metrics.h"
 #include "http/ocsp.h"
 #include "http/ra_api.h"
+#include "http/revreq_api.h"
 #include "http/repository.h"
 #include "http/server.h"
 #include "inkand.h"
@@ -45,6 +46,7 @@ struct inkand {
 	struct http_ocsp *ocsp;
 	struct ra	*ra;
 	struct http_ra	*ra_api;
+	struct http_revreq *revreq;	/* revocation requests, reports, page */
 	struct http_server *server;
 	struct http_server *lra_server;	/* TLS, client certificates */
 	char		*tls_cert;
@@ -314,7 +316,8 @@ inkand_open_ra(struct inkand *d)
 		return 0;
 	http_ra_set_calls(d->ra_api, d->st.calls, d->st.ca->conf);
 	inkand_validation_conf(d);
-	return 1;
+	return (d->revreq = http_revreq_new(d->ra, d->st.calls,
+	    d->st.ca->conf)) != NULL;
 }
 
 static int
@@ -351,6 +354,19 @@ inkand_open_http(struct inkand *d)
 		    "GET, HEAD", 0, http_metrics_handler, d->st.metrics },
 		{ "/healthz", HTTP_EP_HEALTHZ, HTTP_GET | HTTP_HEAD,
 		    "GET, HEAD", 0, http_healthz_handler, d->st.metrics },
+		/* Revocation requests: before /ra/v1, whose prefix they share. */
+		{ REVREQ_RA_REVOCATIONS, HTTP_EP_RA, HTTP_GET | HTTP_POST,
+		    "GET, POST", RA_API_ROUTE_BODY_MAX, http_revreq_ra_handler,
+		    d->revreq },
+		{ REVREQ_RA_REPORTS, HTTP_EP_RA, HTTP_GET | HTTP_POST,
+		    "GET, POST", RA_API_ROUTE_BODY_MAX, http_revreq_ra_handler,
+		    d->revreq },
+		{ REVREQ_PUBLIC_REPORT, HTTP_EP_RA, HTTP_POST, "POST",
+		    REVREQ_ROUTE_BODY_MAX, http_revreq_report_handler,
+		    d->revreq },
+		{ REVREQ_SUBSCRIBER, HTTP_EP_RA, HTTP_GET | HTTP_HEAD |
+		    HTTP_POST, "GET, HEAD, POST", REVREQ_ROUTE_BODY_MAX,
+		    http_subscriber_handler, d->revreq },
 		{ RA_API_PREFIX, HTTP_EP_RA, HTTP_GET | HTTP_POST,
 		    "GET, POST", RA_API_ROUTE_BODY_MAX, http_ra_handler,
 		    d->ra_api },
@@ -436,6 +452,8 @@ inkand_open_lra(struct inkand *d)
 		return 0;
 	}
 	const struct http_route routes[] = {
+		{ REVREQ_LRA_CERTIFICATES, HTTP_EP_RA, HTTP_POST, "POST",
+		    REVREQ_ROUTE_BODY_MAX, http_revreq_lra_handler, d->revreq },
 		{ LRA_API_PREFIX, HTTP_EP_RA, HTTP_GET, "GET", 0,
 		    http_lra_handler, d->ra_api },
 		{ "/healthz", HTTP_EP_HEALTHZ, HTTP_GET | HTTP_HEAD,
@@ -500,6 +518,7 @@ inkand_close(struct inkand *d)
 	http_ocsp_free(d->ocsp);
 	http_repository_free(d->repo);
 	http_ra_free(d->ra_api);
+	http_revreq_free(d->revreq);
 	ra_free(d->ra);
 	ca_calls_free(d->st.calls);
 	/* No HTTP thread is left to ask the responder or the metrics. */

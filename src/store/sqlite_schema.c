@@ -359,7 +359,7 @@ static const char *const schema_migrations[] = {
 	"  WHERE revoked_at IS NOT NULL;",
 
 	/*
-	 * 8 (emailval; renumbered at merge): e-mail control validations for
+	 * 7: e-mail control validations for
 	 * S/MIME (CP-3.2.7, SBR 3.2.2, src/ra/validation.h). The random
 	 * value is kept only as its SHA-256; a completed validation never
 	 * changes again and no validation is ever deleted (SBR 3.2.2: the
@@ -395,6 +395,112 @@ static const char *const schema_migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'a finished validation is final'); END;"
 	"CREATE TRIGGER ra_validations_no_delete BEFORE DELETE ON ra_validations"
 	" BEGIN SELECT RAISE(ABORT, 'validation records are never deleted');"
+	" END;",
+
+	/*
+	 * 8: revocation
+	 * requests and problem reports (CP-1.5.2, 4.9.1-4.9.5), who owns a
+	 * certificate, and the subscriber's suspension login (CP-4.9.13-
+	 * 4.9.15, 3.4). Requests and reports are never deleted; a decided
+	 * one is final.
+	 */
+	"CREATE TABLE ra_cert_owners ("
+	"  id INTEGER PRIMARY KEY,"
+	"  issuer TEXT NOT NULL,"
+	"  serial TEXT NOT NULL,"
+	"  org_id INTEGER REFERENCES ra_orgs (id),"
+	"  email TEXT,"
+	"  recorded_by TEXT NOT NULL,"
+	"  recorded_at INTEGER NOT NULL,"
+	"  UNIQUE (issuer, serial),"
+	"  FOREIGN KEY (issuer, serial)"
+	"    REFERENCES certificates (issuer, serial)"
+	") STRICT;"
+	"CREATE INDEX ra_cert_owners_org ON ra_cert_owners (org_id);"
+	"CREATE TRIGGER ra_cert_owners_final BEFORE UPDATE ON ra_cert_owners"
+	" BEGIN SELECT RAISE(ABORT, 'certificate owners are never changed');"
+	" END;"
+	"CREATE TABLE ra_subscriber_creds ("
+	"  id INTEGER PRIMARY KEY,"
+	"  issuer TEXT NOT NULL,"
+	"  serial TEXT NOT NULL,"
+	"  pw_hash TEXT NOT NULL,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (issuer, serial),"
+	"  FOREIGN KEY (issuer, serial)"
+	"    REFERENCES certificates (issuer, serial)"
+	") STRICT;"
+	"CREATE TABLE ra_subscriber_sessions ("
+	"  token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),"
+	"  cred_id INTEGER NOT NULL REFERENCES ra_subscriber_creds (id),"
+	"  csrf BLOB NOT NULL CHECK (length(csrf) = 32),"
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL"
+	") WITHOUT ROWID, STRICT;"
+	"CREATE TABLE ra_problem_reports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  issuer TEXT NOT NULL,"
+	"  serial TEXT NOT NULL,"
+	"  kind TEXT NOT NULL"
+	"    CHECK (kind IN ('key_compromise', 'misuse', 'other')),"
+	"  description TEXT NOT NULL,"
+	"  contact TEXT NOT NULL,"
+	"  proof TEXT NOT NULL CHECK (proof IN ('none', 'verified')),"
+	"  source TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	/* SBR/CSBR 4.9.5: a preliminary report within 24 hours. */
+	"  report_due_at INTEGER NOT NULL,"
+	/* SBR/CSBR 4.9.1.1: 24 hours for key compromise, else 5 days. */
+	"  revoke_by INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending'"
+	"    CHECK (state IN ('pending', 'revoked', 'dismissed')),"
+	"  reason INTEGER,"
+	"  decided_by TEXT,"
+	"  decided_at INTEGER,"
+	"  decision_note TEXT,"
+	"  FOREIGN KEY (issuer, serial)"
+	"    REFERENCES certificates (issuer, serial)"
+	") STRICT;"
+	"CREATE INDEX ra_problem_reports_state ON ra_problem_reports (state);"
+	"CREATE TRIGGER ra_problem_reports_final BEFORE UPDATE"
+	" ON ra_problem_reports WHEN OLD.state <> 'pending'"
+	" BEGIN SELECT RAISE(ABORT, 'a decided report is final'); END;"
+	"CREATE TRIGGER ra_problem_reports_no_delete BEFORE DELETE"
+	" ON ra_problem_reports"
+	" BEGIN SELECT RAISE(ABORT, 'problem reports are never deleted');"
+	" END;"
+	"CREATE TABLE ra_revocation_requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  issuer TEXT NOT NULL,"
+	"  serial TEXT NOT NULL,"
+	"  requester_kind TEXT NOT NULL CHECK (requester_kind IN"
+	"    ('subscriber', 'lra', 'ra', 'ca', 'reporter')),"
+	"  requester TEXT NOT NULL,"
+	"  org TEXT,"
+	"  reason INTEGER NOT NULL CHECK (reason BETWEEN 0 AND 10),"
+	"  grounds TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending'"
+	"    CHECK (state IN ('pending', 'done', 'refused', 'failed')),"
+	"  report_id INTEGER REFERENCES ra_problem_reports (id),"
+	"  requested_at INTEGER NOT NULL,"
+	"  decided_by TEXT,"
+	"  decided_at INTEGER,"
+	"  outcome_note TEXT,"
+	"  FOREIGN KEY (issuer, serial)"
+	"    REFERENCES certificates (issuer, serial)"
+	") STRICT;"
+	"CREATE INDEX ra_revocation_requests_cert"
+	"  ON ra_revocation_requests (issuer, serial);"
+	"CREATE TRIGGER ra_revocation_requests_final BEFORE UPDATE"
+	" ON ra_revocation_requests WHEN OLD.state <> 'pending'"
+	" BEGIN SELECT RAISE(ABORT, 'a decided revocation request is final');"
+	" END;"
+	"CREATE TRIGGER ra_revocation_requests_no_delete BEFORE DELETE"
+	" ON ra_revocation_requests"
+	" BEGIN SELECT RAISE(ABORT, 'revocation requests are never deleted');"
 	" END;",
 };
 

@@ -791,4 +791,178 @@ int store_validation_each(struct store *st, int64_t limit,
 
 void store_validation_free(struct store_validation *v);
 
+/*
+ * --- RA: revocation requests, problem reports, certificate owners and
+ * subscriber logins (sqlite_revreq.c) --------------------------------------
+ *
+ * Who a certificate belongs to (an organisation and the subscriber's
+ * e-mail address), the subscriber's suspension login (CP-4.9.13-4.9.15:
+ * an Argon2id string, failures and lock, short sessions with a CSRF
+ * token), revocation requests from every kind of requester (CP-4.9.2)
+ * and third-party problem reports (CP-1.5.2). Requests and reports are
+ * never deleted and a decided one is final (schema triggers). Issuers
+ * and serials are the certificates table's.
+ */
+
+/* Records the owner of issuer/serial (org and email may be NULL). Once. */
+int store_cert_owner_insert(struct store *st, const char *issuer,
+    const char *serial, const char *org, const char *email, const char *by,
+    int64_t at);
+
+/*
+ * The owner of issuer/serial: 1 with *found, org (65 bytes, "" if none)
+ * and email (255 bytes, "" if none).
+ */
+int store_cert_owner_get(struct store *st, const char *issuer,
+    const char *serial, int *found, char org[65], char email[255]);
+
+struct store_subscriber_cred {
+	int64_t		 id;
+	char		*issuer;
+	char		*serial;
+	char		*pw_hash;	/* crypto_pwhash_str() output */
+	int64_t		 failures;	/* consecutive failed logins */
+	int64_t		 locked_until;
+	int64_t		 created_at;
+};
+
+/* Adds the login of issuer/serial; fails if it has one. */
+int store_subscriber_cred_insert(struct store *st, const char *issuer,
+    const char *serial, const char *pw_hash, int64_t at);
+/* 1 and *out (NULL if none). */
+int store_subscriber_cred_get(struct store *st, const char *issuer,
+    const char *serial, struct store_subscriber_cred **out);
+/* Counts a failure in one statement; *failures the new count. */
+int store_subscriber_cred_failure(struct store *st, int64_t id,
+    int64_t *failures);
+int store_subscriber_cred_lock(struct store *st, int64_t id, int64_t until);
+int store_subscriber_cred_clear(struct store *st, int64_t id);
+void store_subscriber_cred_free(struct store_subscriber_cred *c);
+
+struct store_subscriber_session {
+	unsigned char	 token_hash[32];
+	int64_t		 cred_id;
+	char		 issuer[65];	/* of the credential (read only) */
+	char		 serial[64];
+	unsigned char	 csrf[32];	/* synchronizer token */
+	int64_t		 created_at;
+	int64_t		 last_seen;
+	int64_t		 expires_at;
+};
+
+int store_subscriber_session_insert(struct store *st,
+    const struct store_subscriber_session *s);
+/* 1 with *found and *out filled when found. */
+int store_subscriber_session_get(struct store *st,
+    const unsigned char hash[32], int *found,
+    struct store_subscriber_session *out);
+int store_subscriber_session_touch(struct store *st,
+    const unsigned char hash[32], int64_t now);
+int store_subscriber_session_delete(struct store *st,
+    const unsigned char hash[32]);
+/* Deletes every session that ended before now. */
+int store_subscriber_session_purge(struct store *st, int64_t now);
+
+enum store_revreq_kind {
+	STORE_REVREQ_SUBSCRIBER,
+	STORE_REVREQ_LRA,
+	STORE_REVREQ_RA,	/* an RA operator */
+	STORE_REVREQ_CA,	/* a CA administrator, at the CA's discretion */
+	STORE_REVREQ_REPORTER,	/* a verified key compromise proof */
+	STORE_REVREQ_KIND_MAX
+};
+
+enum store_revreq_state {
+	STORE_REVREQ_PENDING,
+	STORE_REVREQ_DONE,
+	STORE_REVREQ_REFUSED,
+	STORE_REVREQ_FAILED,
+	STORE_REVREQ_STATE_MAX
+};
+
+struct store_revreq {
+	int64_t		 id;
+	char		*issuer;
+	char		*serial;
+	enum store_revreq_kind kind;
+	char		*requester;
+	char		*org;		/* NULL: none */
+	int		 reason;	/* RFC 5280 CRLReason */
+	char		*grounds;
+	enum store_revreq_state state;
+	int64_t		 report_id;	/* 0: none */
+	int64_t		 requested_at;
+	char		*decided_by;	/* NULL while pending */
+	int64_t		 decided_at;
+	char		*note;
+};
+
+/* Records a pending request; *id its number. */
+int store_revreq_insert(struct store *st, const struct store_revreq *r,
+    int64_t *id);
+/* Moves a pending request to its final state. */
+int store_revreq_finish(struct store *st, int64_t id,
+    enum store_revreq_state state, const char *by, int64_t at,
+    const char *note);
+typedef int (*store_revreq_fn)(const struct store_revreq *r, void *arg);
+/* Calls fn for each request, newest first (at most limit). */
+int store_revreq_each(struct store *st, int64_t limit, store_revreq_fn fn,
+    void *arg);
+const char *store_revreq_kind_name(enum store_revreq_kind k);
+const char *store_revreq_state_name(enum store_revreq_state s);
+
+enum store_report_kind {
+	STORE_REPORT_KEY_COMPROMISE,
+	STORE_REPORT_MISUSE,
+	STORE_REPORT_OTHER,
+	STORE_REPORT_KIND_MAX
+};
+
+enum store_report_state {
+	STORE_REPORT_PENDING,
+	STORE_REPORT_REVOKED,
+	STORE_REPORT_DISMISSED,
+	STORE_REPORT_STATE_MAX
+};
+
+struct store_report {
+	int64_t		 id;
+	char		*issuer;
+	char		*serial;
+	enum store_report_kind kind;
+	char		*description;
+	char		*contact;
+	int		 proof_verified;
+	char		*source;
+	int64_t		 received_at;
+	int64_t		 report_due_at;
+	int64_t		 revoke_by;
+	enum store_report_state state;
+	int		 reason;	/* -1 unless revoked */
+	char		*decided_by;
+	int64_t		 decided_at;
+	char		*note;
+};
+
+int store_report_insert(struct store *st, const struct store_report *r,
+    int64_t *id);
+/* 1 and *out (NULL if none). */
+int store_report_get(struct store *st, int64_t id, struct store_report **out);
+typedef int (*store_report_fn)(const struct store_report *r, void *arg);
+/* Calls fn for each report (pending ones only if asked), oldest first. */
+int store_report_each(struct store *st, int pending_only, int64_t limit,
+    store_report_fn fn, void *arg);
+/*
+ * Decides a pending report: *changed 0 if it was no longer pending
+ * (another operator decided first).
+ */
+int store_report_decide(struct store *st, int64_t id,
+    enum store_report_state state, int reason, const char *by, int64_t at,
+    const char *note, int *changed);
+void store_report_free(struct store_report *r);
+void store_revreq_free(struct store_revreq *r);
+const char *store_report_kind_name(enum store_report_kind k);
+int store_report_kind_parse(const char *s, enum store_report_kind *out);
+const char *store_report_state_name(enum store_report_state s);
+
 #endif
