@@ -8,7 +8,9 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "http/ra_call.h"
 #include "ra/account.h"
+#include "ra/app.h"
 #include "ra/lra_cert.h"
 #include "ra/org.h"
 #include "util/log.h"
@@ -17,16 +19,7 @@
 
 struct http_ra {
 	struct ra	*ra;
-};
-
-/* One API call: the request, the response and what the handler knows. */
-struct ra_call {
-	struct http_ra	*h;
-	const struct http_request *req;
-	struct http_response *resp;
-	json_t		*body;		/* parsed request body, if any */
-	struct ra_principal who;
-	int64_t		 now;
+	struct app_env	 app;		/* applications (app_api.c) */
 };
 
 struct http_ra *
@@ -46,10 +39,28 @@ http_ra_free(struct http_ra *h)
 	free(h);
 }
 
+void
+http_ra_set_app(struct http_ra *h, const struct app_env *env)
+{
+	h->app = *env;
+}
+
+struct ra *
+http_ra_ra(struct http_ra *h)
+{
+	return h->ra;
+}
+
+const struct app_env *
+http_ra_app(struct http_ra *h)
+{
+	return &h->app;
+}
+
 /* --- responses ------------------------------------------------------------- */
 
 /* Sends obj (taken) as the JSON body with status. 0 on failure. */
-static int
+int
 ra_reply(struct ra_call *c, int status, json_t *obj)
 {
 	char *text;
@@ -71,7 +82,7 @@ ra_reply(struct ra_call *c, int status, json_t *obj)
 }
 
 /* A 4xx/5xx JSON error: {"error": code, "message": message}. */
-static int
+int
 ra_error(struct ra_call *c, int status, const char *code,
     const char *message)
 {
@@ -94,7 +105,7 @@ static const char *const ra_status_codes[RA_STATUS_MAX] = {
 	[RA_ERROR] = "internal",
 };
 
-static int
+int
 ra_error_status(struct ra_call *c, enum ra_status s)
 {
 	if (s >= RA_STATUS_MAX)
@@ -109,7 +120,7 @@ ra_error_status(struct ra_call *c, enum ra_status s)
  * Parses the body as one JSON object into c->body. On failure, answers
  * (415, 413 or 400) and returns 0; the caller returns 1.
  */
-static int
+int
 ra_parse_body(struct ra_call *c)
 {
 	const char *ct = http_request_header(c->req, "Content-Type");
@@ -146,7 +157,7 @@ ra_parse_body(struct ra_call *c)
  * Checks that the body has only the members in allowed (NULL-terminated):
  * a typo in a member name is an error, not a silent default.
  */
-static int
+int
 ra_only_members(struct ra_call *c, const char *const *allowed)
 {
 	const char *key;
@@ -175,7 +186,7 @@ ra_only_members(struct ra_call *c, const char *const *allowed)
  * a string of at most max bytes; if absent and optional, 1 and *out
  * NULL. Otherwise answers 400 and returns 0.
  */
-static int
+int
 ra_member_str(struct ra_call *c, const char *name, int optional,
     size_t max, const char **out, size_t *len)
 {
@@ -241,7 +252,7 @@ ra_token_of(const struct http_request *req, size_t *len)
  * Authenticates the call into c->who. With need_full, an enrolment-only
  * session is refused (CP-6.5.1). On refusal answers and returns 0.
  */
-static int
+int
 ra_auth(struct ra_call *c, int need_full)
 {
 	enum ra_status s;
@@ -806,7 +817,8 @@ http_ra_handler(void *arg, const struct http_request *req,
 		sodium_memzero(&c.who, sizeof(c.who));
 		return ok;
 	}
-	if (path_known == 0 && (ok = ra_org_route(&c)) >= 0) {
+	if (path_known == 0 && ((ok = app_api_route(&c)) >= 0 ||
+	    (ok = ra_org_route(&c)) >= 0)) {
 		json_decref(c.body);
 		return ok;
 	}
@@ -849,6 +861,21 @@ http_lra_handler(void *arg, const struct http_request *req,
 	c.req = req;
 	c.resp = resp;
 	c.now = (int64_t)time(NULL);
+	/* Applications (app_api.c): the same certificate check first. */
+	if (strncmp(req->rest, "/applications", 13) == 0) {
+		s = ra_lra_cert_authenticate(c.h->ra, req->peer_cert,
+		    req->peer_cert_len, req->client, c.now, &c.who, &why);
+		if (s != RA_OK)
+			return ra_error(&c, ra_status_http(s),
+			    s == RA_UNAUTHENTICATED ? "certificate_required" :
+			    s == RA_FORBIDDEN ? "certificate_refused" :
+			    "internal", why != NULL ? why : ra_status_text(s));
+		if ((ok = app_api_lra_route(&c)) < 0)
+			ok = ra_error(&c, 404, "not_found",
+			    "no such API endpoint");
+		json_decref(c.body);
+		return ok;
+	}
 	for (size_t i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
 		if (strcmp(req->rest, endpoints[i].path) != 0)
 			continue;

@@ -30,6 +30,11 @@ struct http_ra *http_ra_new(struct ra *ra);
 /* Frees h. Accepts NULL. */
 void http_ra_free(struct http_ra *h);
 
+struct app_env;
+
+/* What the application endpoints need (copied): mail, CA, lists. */
+void http_ra_set_app(struct http_ra *h, const struct app_env *env);
+
 /* The route handler; arg is a struct http_ra. */
 int http_ra_handler(void *arg, const struct http_request *req,
     struct http_response *resp);
