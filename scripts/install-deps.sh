@@ -16,6 +16,7 @@ gnutls-bin libnss3-tools
 curl nginx
 wrk time
 faketime util-linux
+libcurl4-openssl-dev python3-aiosmtpd
 "
 
 missing=""

@@ -44,6 +44,8 @@ static const struct cmd commands[] = {
 	    cmd_account, cmd_account_help },
 	{ "org", "register, approve or reject organisations and LRAs",
 	    cmd_org, cmd_org_help },
+	{ "mail", "send a test message through the RA's SMTP relay",
+	    cmd_mail, cmd_mail_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

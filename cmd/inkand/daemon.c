@@ -17,6 +17,7 @@
 
 #include "audit/seal.h"
 #include "ca/ca.h"
+#include "ca/calls.h"
 #include "ca/clock.h"
 #include "http/accesslog.h"
 #include "http/metrics.h"
@@ -295,7 +296,11 @@ inkand_open_ra(struct inkand *d)
 		store_close(st);
 		return 0;
 	}
-	return (d->ra_api = http_ra_new(d->ra)) != NULL;
+	if ((d->ra_api = http_ra_new(d->ra)) == NULL ||
+	    (d->st.calls = ca_calls_new()) == NULL)
+		return 0;
+	http_ra_set_calls(d->ra_api, d->st.calls, d->st.ca->conf);
+	return 1;
 }
 
 static int
@@ -417,8 +422,10 @@ inkand_open_lra(struct inkand *d)
 		return 0;
 	}
 	const struct http_route routes[] = {
-		{ LRA_API_PREFIX, HTTP_EP_RA, HTTP_GET, "GET", 0,
-		    http_lra_handler, d->ra_api },
+		/* POST: the LRA's applications (src/http/app_api.c). */
+		{ LRA_API_PREFIX, HTTP_EP_RA, HTTP_GET | HTTP_POST,
+		    "GET, POST", RA_API_ROUTE_BODY_MAX, http_lra_handler,
+		    d->ra_api },
 		{ "/healthz", HTTP_EP_HEALTHZ, HTTP_GET | HTTP_HEAD,
 		    "GET, HEAD", 0, http_healthz_handler, d->st.metrics },
 	};
@@ -465,6 +472,11 @@ inkand_stop_http(struct inkand *d)
 static void
 inkand_close(struct inkand *d)
 {
+	/*
+	 * The worker has stopped: RA calls still waiting for it get -1 (they
+	 * did not run) instead of holding their HTTP thread for ever.
+	 */
+	ca_calls_stop(d->st.calls);
 	http_server_stop(d->lra_server, INKAND_GRACE_MS);
 	d->lra_server = NULL;
 	inkand_stop_http(d);
@@ -477,6 +489,7 @@ inkand_close(struct inkand *d)
 	http_repository_free(d->repo);
 	http_ra_free(d->ra_api);
 	ra_free(d->ra);
+	ca_calls_free(d->st.calls);
 	/* No HTTP thread is left to ask the responder or the metrics. */
 	ocsp_responder_free(d->st.responder);
 	http_accesslog_close(d->st.log);

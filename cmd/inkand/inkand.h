@@ -51,6 +51,7 @@ struct inkand_crl {
  */
 struct inkand_state {
 	struct ca	*ca;
+	struct ca_calls	*calls;		/* RA work run on the worker */
 	struct ocsp_responder *responder;
 	struct http_metrics *metrics;
 	struct http_accesslog *log;

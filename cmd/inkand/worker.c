@@ -20,6 +20,7 @@
 
 #include "audit/seal.h"
 #include "ca/ca.h"
+#include "ca/calls.h"
 #include "ca/backup.h"
 #include "ca/crl.h"
 #include "ca/responder.h"
@@ -262,7 +263,7 @@ inkand_signal(struct inkand_state *st, int sigfd)
 void
 inkand_worker(struct inkand_state *st, int sigfd)
 {
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	struct timespec ts;
 	time_t next = time(NULL) + 1, now;
 	int timeout, n;
@@ -272,11 +273,13 @@ inkand_worker(struct inkand_state *st, int sigfd)
 	pfd[1].fd = st->responder != NULL ?
 	    ocsp_responder_fd(st->responder) : -1;
 	pfd[1].events = POLLIN;
+	pfd[2].fd = st->calls != NULL ? ca_calls_fd(st->calls) : -1;
+	pfd[2].events = POLLIN;
 	for (;;) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		timeout = ts.tv_sec >= next ? 0 :
 		    (int)((next - ts.tv_sec) * 1000 - ts.tv_nsec / 1000000);
-		if ((n = poll(pfd, 2, timeout)) == -1 && errno != EINTR) {
+		if ((n = poll(pfd, 3, timeout)) == -1 && errno != EINTR) {
 			log_error("poll: %s", strerror(errno));
 			return;
 		}
@@ -286,6 +289,8 @@ inkand_worker(struct inkand_state *st, int sigfd)
 		now = time(NULL);
 		if (n > 0 && (pfd[1].revents & POLLIN))
 			ocsp_responder_work(st->responder, st->ca, now);
+		if (n > 0 && (pfd[2].revents & POLLIN))
+			ca_calls_run(st->calls, st->ca);
 		if (now >= next) {
 			inkand_tick(st, now);
 			next = time(NULL) + 1;

@@ -63,6 +63,20 @@ conf_set_int(int *dst, const char *value, int min, int max)
 }
 
 static int
+conf_set_bool(int *dst, const char *value)
+{
+	if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0) {
+		*dst = 1;
+		return 1;
+	}
+	if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0) {
+		*dst = 0;
+		return 1;
+	}
+	return 0;
+}
+
+static int
 conf_set_bits(unsigned int *dst, const char *value)
 {
 	int v;
@@ -219,6 +233,22 @@ conf_key_policy(struct conf *c, struct conf_policy *p, const char *key,
 	return -1;
 }
 
+static int
+conf_key_mail(struct conf_mail *m, const char *key, const char *value)
+{
+	if (strcmp(key, "smtp_url") == 0)
+		return conf_set_str(&m->smtp_url, value);
+	if (strcmp(key, "from") == 0)
+		return conf_set_str(&m->from, value);
+	if (strcmp(key, "ca_file") == 0)
+		return conf_set_str(&m->ca_file, value);
+	if (strcmp(key, "timeout") == 0)
+		return conf_set_int(&m->timeout, value, 1, 600);
+	if (strcmp(key, "require_tls") == 0)
+		return conf_set_bool(&m->require_tls, value);
+	return -1;
+}
+
 /* Returns 1 if stored, 0 for a bad value, -1 for an unknown key/section. */
 static int
 conf_dispatch(struct conf *c, const char *section, const char *key,
@@ -232,6 +262,12 @@ conf_dispatch(struct conf *c, const char *section, const char *key,
 
 	if (strcmp(section, "ca") == 0)
 		return conf_key_ca(c, key, value);
+	if (strcmp(section, "mail") == 0)
+		return conf_key_mail(&c->mail, key, value);
+	/* [ra]: applications (src/ra/app.c). */
+	if (strcmp(section, "ra") == 0)
+		return strcmp(key, "suspicious_list") == 0 ?
+		    conf_set_str(&c->ra_suspicious_list, value) : -1;
 	if (nm == NULL || *nm == '\0' || !oid_is_name(nm))
 		return -1;
 	if (strncmp(section, "root:", 5) == 0) {
@@ -374,6 +410,7 @@ conf_load(const char *path)
 	c->ocsp_validity_months = 4;
 	c->clock_tolerance = CONF_CLOCK_TOLERANCE;
 	c->auto_backup_keep = CONF_AUTO_BACKUP_KEEP;
+	c->mail.timeout = CONF_MAIL_TIMEOUT;
 	st.conf = c;
 	line = ini_parse_string((const char *)text, conf_handler, &st);
 	if (line != 0 && st.errors == 0)
@@ -427,6 +464,8 @@ conf_free(struct conf *c)
 	free(c->ldap_publish_url); free(c->ldap_bind_dn);
 	free(c->auto_backup_dir);
 	free(c->ldap_bind_password_file);
+	free(c->mail.smtp_url); free(c->mail.from); free(c->mail.ca_file);
+	free(c->ra_suspicious_list);
 	free(c);
 }
 

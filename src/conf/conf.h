@@ -63,6 +63,21 @@ struct conf_policy {
 	enum conf_smime_generation generation;
 };
 
+/*
+ * [mail]: the SMTP relay for RA notices and validation mails
+ * (src/ra/mail.c). Off while smtp_url is NULL.
+ */
+struct conf_mail {
+	char		*smtp_url;	/* smtp:// or smtps:// */
+	char		*from;		/* envelope and header From */
+	char		*ca_file;	/* smtps/STARTTLS trust; NULL: system */
+	int		 timeout;	/* seconds for one message */
+	int		 require_tls;	/* STARTTLS mandatory on smtp:// */
+};
+
+/* Default [mail] timeout. */
+#define CONF_MAIL_TIMEOUT	30
+
 /* Default [ca] auto_backup_keep. */
 #define CONF_AUTO_BACKUP_KEEP	7
 
@@ -87,6 +102,9 @@ struct conf {
 	/* CP-5.5.4: a backup after each critical change (NULL: off). */
 	char		*auto_backup_dir;
 	int		 auto_backup_keep;	/* newest kept there */
+	struct conf_mail mail;
+	/* [ra] suspicious_list: names, addresses, domains (CP-4.2.2). */
+	char		*ra_suspicious_list;
 	struct conf_root roots[CONF_ROOTS_MAX];
 	size_t		 nroots;
 	struct conf_issuing issuing[CONF_ISSUING_MAX];

@@ -315,6 +315,32 @@ conf_check_policy(const struct conf *c, const struct conf_policy *p)
 	return ok;
 }
 
+/* [mail]: a usable relay URL and a From address fit for a header. */
+static int
+conf_check_mail(struct conf *c)
+{
+	const struct conf_mail *m = &c->mail;
+	int ok = 1;
+
+	if (m->smtp_url == NULL) {
+		if (m->from != NULL)
+			ok &= conf_bad(c, "mail", "smtp_url", "is required with "
+			    "from");
+		return ok;
+	}
+	if (strncmp(m->smtp_url, "smtp://", 7) != 0 &&
+	    strncmp(m->smtp_url, "smtps://", 8) != 0)
+		ok &= conf_bad(c, "mail", "smtp_url", "must be an smtp:// or "
+		    "smtps:// URL");
+	if (m->from == NULL)
+		ok &= conf_bad(c, "mail", "from", "is required with smtp_url");
+	else if (strchr(m->from, '@') == NULL ||
+	    strpbrk(m->from, "\r\n<> \t\"") != NULL || strlen(m->from) > 254)
+		ok &= conf_bad(c, "mail", "from", "must be a bare address "
+		    "(local@domain, at most 254 characters)");
+	return ok;
+}
+
 int
 conf_check(struct conf *c)
 {
@@ -340,6 +366,7 @@ conf_check(struct conf *c)
 	    c->ldap_url == NULL)
 		ok &= conf_bad(c, "ca", "ldap_publish_url", "is required with "
 		    "ldap_bind_dn when ldap_url is not set");
+	ok &= conf_check_mail(c);
 	if (c->nroots == 0)
 		ok &= conf_bad(c, "root:NAME", "section", "at least one root "
 		    "CA is required");

@@ -18,6 +18,7 @@
 #include "http/ra_api.h"
 #include "http/ra_call.h"
 #include "ra/app.h"
+#include "ra/mail.h"
 #include "util/log.h"
 
 #define APP_CSR_PEM_MAX		7000
@@ -272,6 +273,8 @@ app_parse_new(struct ra_call *c, struct app_new *in, int *agreed)
 static int
 app_ep_submit(struct ra_call *c)
 {
+	struct app_env env;
+	struct ra_mail mail;
 	struct ra *ra = http_ra_ra(c->h);
 	struct app_new in = { 0 };
 	char why[APP_WHY_MAX];
@@ -288,8 +291,8 @@ app_ep_submit(struct ra_call *c)
 		    "the CP/CPS: \"agreed\": true with \"cp_cps_version\" "
 		    "(CP-4.1.2)");
 	}
-	s = app_submit(ra, http_ra_app(c->h), &c->who, &in, c->now, &id, why,
-	    sizeof(why));
+	http_ra_app(c->h, &env, &mail);
+	s = app_submit(ra, &env, &c->who, &in, c->now, &id, why, sizeof(why));
 	if (s != RA_OK)
 		return app_refused(c, s, why);
 	return app_reply_app(c, 201, id);
@@ -340,6 +343,8 @@ app_ep_list(struct ra_call *c)
 static int
 app_ep_check(struct ra_call *c, int64_t id, const char *item)
 {
+	struct app_env env;
+	struct ra_mail mail;
 	static const char *const members[] = { "result", "note", "evidence",
 	    NULL };
 	struct app_check_in in = { 0 };
@@ -359,8 +364,9 @@ app_ep_check(struct ra_call *c, int64_t id, const char *item)
 		return ra_error(c, 400, "invalid", "result must be \"pass\" or "
 		    "\"fail\"");
 	in.pass = strcmp(result, "pass") == 0;
-	s = app_check(http_ra_ra(c->h), http_ra_app(c->h), &c->who, id, &in,
-	    c->now, why, sizeof(why));
+	http_ra_app(c->h, &env, &mail);
+	s = app_check(http_ra_ra(c->h), &env, &c->who, id, &in, c->now, why,
+	    sizeof(why));
 	if (s != RA_OK)
 		return app_refused(c, s, why);
 	return app_reply_app(c, 200, id);
@@ -369,6 +375,8 @@ app_ep_check(struct ra_call *c, int64_t id, const char *item)
 static int
 app_ep_decide(struct ra_call *c, int64_t id, int approve)
 {
+	struct app_env env;
+	struct ra_mail mail;
 	static const char *const members[] = { "totp", "operator", "reason",
 	    NULL };
 	struct app_decision d = { 0 };
@@ -389,8 +397,9 @@ app_ep_decide(struct ra_call *c, int64_t id, int approve)
 	if (c->who.role != STORE_RA_LRA && d.operator != NULL)
 		return ra_error(c, 400, "unknown_member", "\"operator\" is for "
 		    "LRAs; the RA's TOTP is the session's account's");
-	s = app_decide(http_ra_ra(c->h), http_ra_app(c->h), &c->who, id, &d,
-	    c->now, &out, why, sizeof(why));
+	http_ra_app(c->h, &env, &mail);
+	s = app_decide(http_ra_ra(c->h), &env, &c->who, id, &d, c->now, &out,
+	    why, sizeof(why));
 	sodium_memzero(&d, sizeof(d));
 	if (s != RA_OK)
 		return app_refused(c, s, why);

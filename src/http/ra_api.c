@@ -8,10 +8,12 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "conf/conf.h"
 #include "http/ra_call.h"
 #include "ra/account.h"
 #include "ra/app.h"
 #include "ra/lra_cert.h"
+#include "ra/mail.h"
 #include "ra/org.h"
 #include "util/log.h"
 
@@ -19,7 +21,8 @@
 
 struct http_ra {
 	struct ra	*ra;
-	struct app_env	 app;		/* applications (app_api.c) */
+	struct ca_calls	*calls;		/* issuance/revocation on the worker */
+	const struct conf *conf;	/* the CA's (mail, validation) */
 };
 
 struct http_ra *
@@ -34,15 +37,17 @@ http_ra_new(struct ra *ra)
 }
 
 void
-http_ra_free(struct http_ra *h)
+http_ra_set_calls(struct http_ra *h, struct ca_calls *calls,
+    const struct conf *conf)
 {
-	free(h);
+	h->calls = calls;
+	h->conf = conf;
 }
 
 void
-http_ra_set_app(struct http_ra *h, const struct app_env *env)
+http_ra_free(struct http_ra *h)
 {
-	h->app = *env;
+	free(h);
 }
 
 struct ra *
@@ -51,10 +56,16 @@ http_ra_ra(struct http_ra *h)
 	return h->ra;
 }
 
-const struct app_env *
-http_ra_app(struct http_ra *h)
+void
+http_ra_app(struct http_ra *h, struct app_env *env, struct ra_mail *mail)
 {
-	return &h->app;
+	memset(env, 0, sizeof(*env));
+	env->calls = h->calls;
+	if (h->conf == NULL)
+		return;
+	if (ra_mail_from_conf(h->conf, mail))
+		env->mail = mail;
+	env->suspicious_list = h->conf->ra_suspicious_list;
 }
 
 /* --- responses ------------------------------------------------------------- */

@@ -27,13 +27,19 @@ struct http_ra;
 /* The API over ra (borrowed). NULL on failure. */
 struct http_ra *http_ra_new(struct ra *ra);
 
+struct ca_calls;
+struct conf;
+
+/*
+ * Gives the API the worker's call queue (src/ca/calls.h), through which
+ * it issues and revokes, and the CA's configuration (borrowed; both
+ * outlive h). Without them, calls that need the CA answer 503.
+ */
+void http_ra_set_calls(struct http_ra *h, struct ca_calls *calls,
+    const struct conf *conf);
+
 /* Frees h. Accepts NULL. */
 void http_ra_free(struct http_ra *h);
-
-struct app_env;
-
-/* What the application endpoints need (copied): mail, CA, lists. */
-void http_ra_set_app(struct http_ra *h, const struct app_env *env);
 
 /* The route handler; arg is a struct http_ra. */
 int http_ra_handler(void *arg, const struct http_request *req,

@@ -16,6 +16,7 @@
  */
 struct http_ra;
 struct app_env;
+struct ra_mail;
 
 struct ra_call {
 	struct http_ra	*h;
@@ -26,9 +27,15 @@ struct ra_call {
 	int64_t		 now;
 };
 
-/* The RA of h, and what applications need (app_api.c). */
+/* The RA of h. */
 struct ra *http_ra_ra(struct http_ra *h);
-const struct app_env *http_ra_app(struct http_ra *h);
+
+/*
+ * What applications need, from h's CA calls and configuration: env
+ * (mail pointing into *mail when [mail] is configured).
+ */
+void http_ra_app(struct http_ra *h, struct app_env *env,
+    struct ra_mail *mail);
 
 int ra_reply(struct ra_call *c, int status, json_t *obj);
 int ra_error(struct ra_call *c, int status, const char *code,

@@ -24,6 +24,10 @@ ra_setup() {
 
 ra_finish() {
 	_rc=$?
+	if [ -n "${SMTP_PID:-}" ] && kill -0 "$SMTP_PID" 2>/dev/null; then
+		kill -TERM "$SMTP_PID" 2>/dev/null || :
+		wait "$SMTP_PID" 2>/dev/null || :
+	fi
 	if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
 		kill -TERM "$PID" 2>/dev/null || :
 		wait "$PID" 2>/dev/null || :
@@ -114,6 +118,48 @@ start_inkand() {
 			continue
 		fi
 		fail "inkand exited at start-up"
+	done
+}
+
+# start_smtp: a real SMTP server (tests/ra/smtp_sink.py, aiosmtpd) on a
+# free loopback port, up to 10 minutes; sets SMTP_PID, SMTP_PORT and
+# MAILDIR (one NNNN.eml file per message received).
+start_smtp() {
+	MAILDIR=$TMP/mail
+	mkdir -p "$MAILDIR"
+	_try=0
+	while [ $_try -lt 10 ]; do
+		_try=$((_try + 1))
+		SMTP_PORT=$(random_port)
+		: > "$TMP/smtp.out"
+		/usr/bin/python3 "$INKAN_SOURCE_DIR/tests/ra/smtp_sink.py" \
+		    --port "$SMTP_PORT" --dir "$MAILDIR" --max-seconds 600 \
+		    > "$TMP/smtp.out" 2> "$TMP/smtp.err" &
+		SMTP_PID=$!
+		_t=0
+		while [ $_t -lt 100 ]; do
+			if grep -q '^ready' "$TMP/smtp.out"; then
+				note "SMTP sink (pid $SMTP_PID) on 127.0.0.1:$SMTP_PORT"
+				return 0
+			fi
+			kill -0 "$SMTP_PID" 2>/dev/null || break
+			sleep 0.1
+			_t=$((_t + 1))
+		done
+		kill "$SMTP_PID" 2>/dev/null || :
+		wait "$SMTP_PID" 2>/dev/null || :
+	done
+	cat "$TMP/smtp.err" >&2
+	fail "the SMTP sink did not start"
+}
+
+# mail_wait N: waits up to 10 s until $MAILDIR holds N messages.
+mail_wait() {
+	_t=0
+	while [ "$(find "$MAILDIR" -name '*.eml' | wc -l)" -lt "$1" ]; do
+		[ $_t -lt 100 ] || fail "expected $1 mail(s) in $MAILDIR"
+		sleep 0.1
+		_t=$((_t + 1))
 	done
 }
 
