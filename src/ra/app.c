@@ -575,8 +575,8 @@ app_lapse(struct ra *ra, struct store_app *a, int64_t now)
 	a->accepted_how = strdup("auto");
 	free(a->accepted_by);
 	a->accepted_by = strdup("inkan");
-	ra_audit_as(ra, NULL, "ra.app.accept", "application", "success",
-	    "accepted: 14 days after issuance without objection (CP-4.4.1)");
+	app_audit(ra, NULL, "ra.app.accept", a->id, "success", "accepted: "
+	    "14 days after issuance without objection (CP-4.4.1)");
 }
 
 /* Loads id; RA_FORBIDDEN (audited) for another organisation's. */
