@@ -279,6 +279,15 @@ app_scope_ok(const struct ra_principal *by, const char *org)
 	    strcmp(by->org, org) == 0;
 }
 
+/* An organisation name as the store spells them. */
+static int
+app_name_ok(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-");
+
+	return n > 0 && n <= 64 && s[n] == '\0';
+}
+
 /* The organisation, approved and allowed the policy (CP-1.3.2, 4.1.1). */
 static enum ra_status
 app_check_org(struct ra *ra, const struct ra_principal *by,
@@ -294,6 +303,9 @@ app_check_org(struct ra *ra, const struct ra_principal *by,
 	if (by->role == STORE_RA_LRA && !ra_policy_allowed(1, in->policy))
 		return app_refuse(RA_FORBIDDEN, why, whylen, "an LRA may apply "
 		    "for the client and document policies only (CP-1.3.2)");
+	if (!app_name_ok(in->org))
+		return app_refuse(RA_INVALID, why, whylen, "org: 1 to 64 "
+		    "characters of a-z, 0-9, '.', '_' and '-'");
 	pthread_mutex_lock(&ra->mu);
 	ok = store_org_get(ra->st, in->org, &o);
 	pthread_mutex_unlock(&ra->mu);
@@ -481,8 +493,9 @@ app_submit_checks(struct ra *ra, const struct app_env *env,
 		    "administrators and LRAs submit applications");
 	if (in->org == NULL)
 		return app_refuse(RA_INVALID, why, whylen, "org missing");
-	if ((s = app_check_request(in, why, whylen)) != RA_OK ||
-	    (s = app_check_org(ra, by, in, why, whylen)) != RA_OK)
+	/* Scope before content: out of scope is 403 whatever else is wrong. */
+	if ((s = app_check_org(ra, by, in, why, whylen)) != RA_OK ||
+	    (s = app_check_request(in, why, whylen)) != RA_OK)
 		return s;
 	if (in->replaces_serial != NULL && (s = app_check_replaces(ra,
 	    in->org, in->replaces_issuer, in->replaces_serial, now, why,
