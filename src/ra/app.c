@@ -350,6 +350,27 @@ app_eku_allowed(const struct profile *p, const char *eku)
 	return 0;
 }
 
+/* The attributes the profile requires (C, O, CN): 1, or 0 with the first missing. */
+static int
+app_subject_required(X509_NAME *subj, const struct profile *p, char *miss,
+    size_t len)
+{
+	static const struct { unsigned int attr; int nid; const char *key; }
+	    attrs[] = {
+		{ NAME_ATTR_C, NID_countryName, "C" },
+		{ NAME_ATTR_O, NID_organizationName, "O" },
+		{ NAME_ATTR_CN, NID_commonName, "CN" },
+	};
+
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+		if ((p->subject_required & attrs[i].attr) &&
+		    X509_NAME_get_index_by_NID(subj, attrs[i].nid, -1) < 0) {
+			snprintf(miss, len, "%s", attrs[i].key);
+			return 0;
+		}
+	return 1;
+}
+
 /* The request itself: key, subject, SANs, EKUs, applicant, agreement. */
 static enum ra_status
 app_check_request(const struct app_new *in, char *why, size_t whylen)
@@ -371,6 +392,12 @@ app_check_request(const struct app_new *in, char *why, size_t whylen)
 	    sizeof(perr))) == NULL)
 		return app_refuse(RA_INVALID, why, whylen, "subject: %s "
 		    "(profile %s, table %s)", perr, p->name, p->table);
+	if (!app_subject_required(subj, p, perr, sizeof(perr))) {
+		X509_NAME_free(subj);
+		return app_refuse(RA_INVALID, why, whylen, "subject: %s is "
+		    "required in the %s profile (table %s)", perr, p->name,
+		    p->table);
+	}
 	X509_NAME_free(subj);
 	for (size_t i = 0; i < in->nemails; i++)
 		if (!app_email_ok(in->emails[i]))

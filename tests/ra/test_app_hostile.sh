@@ -234,3 +234,38 @@ post "/applications/$S/checks/email_control" '{"result":"pass","evidence":"x"}' 
 expect "e-mail control on an application without e-mail" 400 invalid
 post "/applications/99999/checks/identity" '{"result":"pass"}' "$OP"
 expect "no such application" 404 not_found
+
+# --- validation at submission; a failed issuance leaves nothing half-written --
+
+N0=$(app_count)
+post /applications '{"org":"gamma","policy":"client","subject":"/CN=Nao","applicant_name":"Nao","applicant_email":"nao@gamma.example","cp_cps_version":"1.00","agreed":true,"generate_key":true}' "$OP"
+refused "subject without the O and C the profile requires" 400 invalid
+post /applications '{"org":"gamma","policy":"client","subject":"/C=JP/O=Gamma Corp./CN=Nao","applicant_name":"Nao","applicant_email":"nao@gamma.example","cp_cps_version":"1.00","agreed":true,"generate_key":true}' "$OP"
+expect "valid application" 201
+F=$(jint id)
+for item in identity authority dn; do
+	post "/applications/$F/checks/$item" '{"result":"pass"}' "$OP"
+	expect "RA records $item" 200
+done
+# The CA refuses what it is asked at approval (here: a subject made
+# invalid behind the API's back, as a changed configuration could).
+sqlite3 "$CA/inkan.db" "UPDATE ra_applications SET subject = '/CN=Nao' WHERE id = $F"
+CERTS=$(sqlite3 "$CA/inkan.db" "SELECT count(*) FROM certificates WHERE state = 'issued'")
+totp op
+post "/applications/$F/approve" "{\"totp\":\"$TOTP\"}" "$OP"
+expect "the CA refuses the issuance" 500 issuance_failed
+[ "$(sqlite3 "$CA/inkan.db" "SELECT status || '|' || (issue_error IS NOT NULL) || '|' || (cert_serial IS NULL) FROM ra_applications WHERE id = $F")" = 'approved|1|1' ] ||
+    fail "failed issuance: application not left approved with its error"
+[ "$(sqlite3 "$CA/inkan.db" "SELECT count(*) FROM certificates WHERE state = 'issued'")" = "$CERTS" ] ||
+    fail "failed issuance stored a certificate"
+ok "failed issuance: approved-not-issued with the error, no certificate (CP-4.2.3)"
+audited "failed issuance" '"type":"ra\.app\.issue".*"outcome":"failed"'
+sqlite3 "$CA/inkan.db" "UPDATE ra_applications SET subject = '/C=JP/O=Gamma Corp./CN=Nao' WHERE id = $F"
+totp op
+post "/applications/$F/approve" "{\"totp\":\"$TOTP\"}" "$OP"
+expect "approving again retries the issuance" 200
+has '"status":"issued"' "issued on retry"
+# gamma has no person in charge here: the notice fails, issuance stands.
+has '"notice":"not sent: no person in charge recorded' "notice failure recorded"
+audited "notice failure" '"type":"ra\.app\.notice".*"outcome":"failed"'
+ok "a notice that cannot be sent is recorded and audited; the certificate stands"
