@@ -970,8 +970,9 @@ app_accept(struct ra *ra, const struct ra_principal *by, int64_t id,
 	int ok;
 
 	why[0] = '\0';
-	if ((s = app_get(ra, by, id, now, &a)) != RA_OK)
+	if ((s = app_load(ra, by, id, "ra.app.accept", &a)) != RA_OK)
 		return s;
+	app_lapse(ra, a, now);
 	if (a->status != STORE_APP_ISSUED || a->accepted_at != 0)
 		s = app_refuse(RA_CONFLICT, why, whylen, a->accepted_at ?
 		    "already accepted (%s)" : "application is %s, not issued",
@@ -1000,8 +1001,9 @@ app_object(struct ra *ra, const struct ra_principal *by, int64_t id,
 	int ok;
 
 	why[0] = '\0';
-	if ((s = app_get(ra, by, id, now, &a)) != RA_OK)
+	if ((s = app_load(ra, by, id, "ra.app.object", &a)) != RA_OK)
 		return s;
+	app_lapse(ra, a, now);
 	if (text == NULL || text[0] == '\0')
 		s = app_refuse(RA_INVALID, why, whylen, "an objection needs a "
 		    "text");
