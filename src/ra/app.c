@@ -350,6 +350,16 @@ app_eku_allowed(const struct profile *p, const char *eku)
 	return 0;
 }
 
+/* No control characters (names go into mails and logs). */
+static int
+app_printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
 /* The attributes the profile requires (C, O, CN): 1, or 0 with the first missing. */
 static int
 app_subject_required(X509_NAME *subj, const struct profile *p, char *miss,
@@ -417,13 +427,15 @@ app_check_request(const struct app_new *in, char *why, size_t whylen)
 			return app_refuse(RA_INVALID, why, whylen, "eku %s is "
 			    "not allowed in the %s profile", in->ekus[i],
 			    p->name);
-	if (in->applicant_name == NULL || in->applicant_name[0] == '\0')
+	if (in->applicant_name == NULL || in->applicant_name[0] == '\0' ||
+	    !app_printable(in->applicant_name))
 		return app_refuse(RA_INVALID, why, whylen, "applicant name "
-		    "missing");
+		    "missing or with control characters");
 	if (!app_email_ok(in->applicant_email))
 		return app_refuse(RA_INVALID, why, whylen, "applicant e-mail: "
 		    "not an e-mail address");
-	if (in->agreement_version == NULL || in->agreement_version[0] == '\0')
+	if (in->agreement_version == NULL || in->agreement_version[0] == '\0' ||
+	    !app_printable(in->agreement_version))
 		return app_refuse(RA_INVALID, why, whylen, "the applicant must "
 		    "agree to the CP/CPS (CP-4.1.2)");
 	if ((in->replaces_issuer == NULL) != (in->replaces_serial == NULL))

@@ -184,6 +184,23 @@ app_record(struct ca *ca, const struct app_job *j, X509 *x,
 	return ok;
 }
 
+/* The application is still approved and without a certificate. */
+static int
+app_still_approved(struct ca *ca, const struct app_job *j)
+{
+	struct store_app *now = NULL;
+	int ok;
+
+	ok = store_app_get(ca->store, j->a->id, &now) && now != NULL &&
+	    now->status == STORE_APP_APPROVED && now->cert_serial == NULL;
+	if (!ok)
+		snprintf(j->out->error, sizeof(j->out->error), "application "
+		    "%lld is no longer waiting for issuance (issued meanwhile?)",
+		    (long long)j->a->id);
+	store_app_free(now);
+	return ok;
+}
+
 /* Runs on the CA's thread (inkand: the worker). */
 static int
 app_issue_on_ca(struct ca *ca, void *arg)
@@ -197,7 +214,11 @@ app_issue_on_ca(struct ca *ca, void *arg)
 	json_t *k1 = NULL, *k2 = NULL;
 	char *serial = NULL;
 
-	if (!app_request(j, &r, &csr, &k1, &k2))
+	/*
+	 * Calls run one at a time on the CA: checked here, two approvals
+	 * racing (or a retry while the first issuance runs) issue once.
+	 */
+	if (!app_still_approved(ca, j) || !app_request(j, &r, &csr, &k1, &k2))
 		goto out;
 	if ((pol = conf_policy_get(ca->conf, r.policy)) == NULL) {
 		snprintf(j->out->error, sizeof(j->out->error), "policy %s is "

@@ -79,6 +79,8 @@ has "CP/CPS" "agreement refusal"
 audited "no agreement" '"type":"ra\.app\.submit".*"outcome":"denied".*CP/CPS'
 lra_post acme /applications "$(body | sed 's/"applicant_email":"ken@acme.example"/"applicant_email":"ken at acme"/')"
 refused "applicant e-mail not an address" 400 invalid
+lra_post acme /applications "$(body | sed 's/"applicant_name":"Ken Ito"/"applicant_name":"Ken\\r\\nBcc: x@evil.example"/')"
+refused "control characters in the applicant name" 400 invalid
 
 # --- bad CSRs (CP-3.2.1, 6.1.5) --------------------------------------------------
 
