@@ -579,10 +579,11 @@ app_ep_certificate(struct ra_call *c, int64_t id)
 	if (strcmp(fmt, "p12") == 0) {
 		/* The key goes to those who act for the subscriber only. */
 		if (a->p12 == NULL || c->who.role == STORE_RA_AUDITOR) {
+			int none = a->p12 == NULL;
+
 			store_app_free(a);
-			return ra_error(c, a->p12 == NULL ? 404 : 403,
-			    a->p12 == NULL ? "not_found" : "forbidden",
-			    a->p12 == NULL ? "no PKCS#12: the key is the "
+			return ra_error(c, none ? 404 : 403, none ? "not_found" :
+			    "forbidden", none ? "no PKCS#12: the key is the "
 			    "applicant's own (CSR)" : "auditors read only");
 		}
 		buf = app_copy(a->p12, a->p12_len);
