@@ -272,3 +272,24 @@ has '"status":"issued"' "issued on retry"
 has '"notice":"not sent: no person in charge recorded' "notice failure recorded"
 audited "notice failure" '"type":"ra\.app\.notice".*"outcome":"failed"'
 ok "a notice that cannot be sent is recorded and audited; the certificate stands"
+
+# The SMTP relay down: notice and PIN fail, the certificate stands.
+post /orgs/gamma/contact '{"name":"Jiro Suzuki","email":"pic@gamma.example"}' "$OP"
+expect "person in charge of gamma" 200
+post /applications '{"org":"gamma","policy":"client","subject":"/C=JP/O=Gamma Corp./CN=Mio","applicant_name":"Mio","applicant_email":"mio@gamma.example","cp_cps_version":"1.00","agreed":true,"generate_key":true}' "$OP"
+expect "another application" 201
+M=$(jint id)
+for item in identity authority dn; do
+	post "/applications/$M/checks/$item" '{"result":"pass"}' "$OP"
+	expect "RA records $item" 200
+done
+kill -TERM "$SMTP_PID"
+wait "$SMTP_PID" 2>/dev/null || :
+totp op
+post "/applications/$M/approve" "{\"totp\":\"$TOTP\"}" "$OP"
+expect "issued with the relay down" 200
+has '"status":"issued"' "issued with the relay down"
+has '"notice":"not sent: ' "notice failure recorded"
+has '"pin_delivery":"PIN not sent: ' "PIN failure recorded"
+audited "PIN failure" '"type":"ra\.app\.pin".*"outcome":"failed"'
+ok "relay down: notice and PIN failures recorded and audited; issuance stands"
