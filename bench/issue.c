@@ -7,7 +7,8 @@
  * then issues N client certificates through the whole pipeline -- CSR
  * parsing, proof of possession, profile build, lint, intent commit,
  * signing in the signer process, signature check, completion commit -- in
- * batches of B (ca_issue_batch). It compares certificates/s with
+ * one stream of requests (ca_issue_stream; with -b B, ca_issue_batch calls
+ * of B). It compares certificates/s with
  * EVP_DigestSign on the same key in this process, single-threaded, timed
  * half before and half after the pipeline so that drift of a shared
  * machine hits both. Every certificate issued is then checked against the
@@ -407,7 +408,57 @@ bench_batch(struct bench_ca *b, struct issue_request *reqs, size_t m,
 	return got == m;
 }
 
-/* Issues n certificates in batches into b->certs (which holds n). */
+/* The stream's queue: n requests, as a server would receive them. */
+struct bench_queue {
+	struct bench_ca	*b;
+	size_t		 n, pulled, issued;
+};
+
+static size_t
+bench_queue_next(void *arg, struct issue_request *reqs, size_t max)
+{
+	struct bench_queue *q = arg;
+	size_t k = q->n - q->pulled < max ? q->n - q->pulled : max;
+
+	for (size_t i = 0; i < k; i++) {
+		bench_request(&reqs[i]);
+		reqs[i].csr_bytes = q->b->csr;
+		reqs[i].csr_len = q->b->csr_len;
+	}
+	q->pulled += k;
+	return k;
+}
+
+static void
+bench_queue_done(void *arg, size_t seq, unsigned char *der, size_t len)
+{
+	struct bench_queue *q = arg;
+	struct issue_out *o = &q->b->certs[q->b->ncerts + seq];
+
+	o->der = der;
+	o->der_len = len;
+	q->issued += der != NULL;
+}
+
+/* n certificates through one ca_issue_stream. */
+static int
+bench_stream(struct bench_ca *b, size_t n)
+{
+	struct bench_queue q = { b, n, 0, 0 };
+	struct issue_source src = { bench_queue_next, bench_queue_done, &q };
+
+	ca_issue_stream(b->ca, &src);
+	b->ncerts += n;
+	if (q.issued != n)
+		fprintf(stderr, "bench: stream of %zu: %zu issued\n", n,
+		    q.issued);
+	return q.issued == n;
+}
+
+/*
+ * Issues n certificates into b->certs (which holds n): as one stream
+ * (batch 0), or in ca_issue_batch calls of batch.
+ */
 static int
 bench_issue(struct bench_ca *b, size_t n, size_t batch)
 {
@@ -415,6 +466,8 @@ bench_issue(struct bench_ca *b, size_t n, size_t batch)
 	size_t m;
 	int ok = 1;
 
+	if (batch == 0)
+		return bench_stream(b, n);
 	if ((reqs = calloc(batch, sizeof(*reqs))) == NULL)
 		return 0;
 	for (size_t done = 0; ok && done < n; done += m) {
@@ -635,7 +688,12 @@ bench_run(const struct bench_opts *o, unsigned int bits,
 	r->bits = bits;
 	r->n = o->n != 0 ? o->n : bits == 2048 ? 2000 : 300;
 	r->batch = o->batch;
-	printf("RSA-%u issuing key: N=%zu, batch=%zu\n", bits, r->n, r->batch);
+	if (r->batch == 0)
+		printf("RSA-%u issuing key: N=%zu as one stream "
+		    "(ca_issue_stream)\n", bits, r->n);
+	else
+		printf("RSA-%u issuing key: N=%zu in ca_issue_batch calls of "
+		    "%zu\n", bits, r->n, r->batch);
 	if (!bench_setup_dir(&b, o, bits) || !bench_create_ca(&b) ||
 	    !bench_durability(&b) || !bench_load_cakey(&b) ||
 	    !bench_make_csr(&b))
@@ -644,7 +702,8 @@ bench_run(const struct bench_opts *o, unsigned int bits,
 	printf("  disk: median write+fdatasync %.2f ms in %s\n", r->fsync_ms,
 	    b.tmp);
 	/* Warm-up: the signer decrypts the key on first use (scrypt/PBKDF2). */
-	warm = r->batch < BENCH_WARMUP ? r->batch : BENCH_WARMUP;
+	warm = r->batch != 0 && r->batch < BENCH_WARMUP ? r->batch :
+	    BENCH_WARMUP;
 	if ((b.certs = calloc(r->n > warm ? r->n : warm,
 	    sizeof(*b.certs))) == NULL || !bench_issue(&b, warm, warm))
 		goto out;
@@ -676,6 +735,18 @@ bench_print_load(void)
 		printf("load average unknown\n");
 }
 
+/* "stream", or the batch size. */
+static const char *
+bench_batch_name(const struct bench_result *r)
+{
+	static char buf[24];
+
+	if (r->batch == 0)
+		return "stream";
+	snprintf(buf, sizeof(buf), "%zu", r->batch);
+	return buf;
+}
+
 static void
 bench_table(const struct bench_result *r, size_t n)
 {
@@ -683,8 +754,8 @@ bench_table(const struct bench_result *r, size_t n)
 	    "batch", "wall s", "certs/s", "raw signs/s", "ratio", "bar",
 	    "result");
 	for (size_t i = 0; i < n; i++)
-		printf("RSA-%-5u %6zu %6zu %8.3f %9.1f %12.1f %7.3f %5.2f  %s\n",
-		    r[i].bits, r[i].n, r[i].batch, r[i].wall, r[i].certs_per_s,
+		printf("RSA-%-5u %6zu %6s %8.3f %9.1f %12.1f %7.3f %5.2f  %s\n",
+		    r[i].bits, r[i].n, bench_batch_name(&r[i]), r[i].wall, r[i].certs_per_s,
 		    r[i].raw_per_s, r[i].ratio, BENCH_BAR,
 		    !r[i].verified ? "FAIL (check)" : r[i].pass ? "PASS" :
 		    "FAIL");
@@ -698,8 +769,9 @@ bench_usage(void)
 	fprintf(stderr, "usage: bench_issue [--bits 2048|4096|both] [-n N] "
 	    "[-b BATCH] [--raw-seconds S] [--dir BASE] [--keep]\n\n"
 	    "Issues N certificates (default 2000 with an RSA-2048 issuing key,\n"
-	    "300 with RSA-4096) in batches of BATCH (default 64) through the\n"
-	    "whole pipeline with durable storage, and compares certificates/s\n"
+	    "300 with RSA-4096) as one stream of requests (ca_issue_stream), or\n"
+	    "with -b in ca_issue_batch calls of BATCH, through the whole\n"
+	    "pipeline with durable storage, and compares certificates/s\n"
 	    "with the raw EVP_DigestSign rate of the same key over S seconds\n"
 	    "(default 3). Exit 1 if the ratio is below %.1f or a check fails.\n"
 	    "Temporary CAs go under BASE (default /var/tmp; not tmpfs).\n",
@@ -752,14 +824,14 @@ bench_opts_parse(int argc, char **argv, struct bench_opts *o)
 	o->bits[0] = 2048;
 	o->bits[1] = 4096;
 	o->nbits = 2;
-	o->batch = 64;
+	o->batch = 0;	/* one stream */
 	o->base = "/var/tmp";
 	while (ok && (ch = getopt_long(argc, argv, "n:b:h", lopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'k': ok = bench_parse_bits(optarg, o); break;
 		case 'n': ok = bench_parse_size(optarg, 1, 1000000, &o->n); break;
-		case 'b': ok = bench_parse_size(optarg, 1, 4096, &o->batch); break;
+		case 'b': ok = bench_parse_size(optarg, 0, 4096, &o->batch); break;
 		case 's': ok = bench_parse_size(optarg, 1, 600, &secs); break;
 		case 'd': o->base = optarg; break;
 		case 'K': o->keep = 1; break;

@@ -744,60 +744,169 @@ issue_prepare_chunk(struct ca *ca, const struct issue_request *reqs,
 	}
 }
 
+/* One chunk of a stream: its requests, what was built, where it is. */
+struct issue_chunk {
+	struct issue_request	 reqs[ISSUE_CHUNK];
+	struct ca_sign_item	 items[ISSUE_CHUNK];
+	size_t			 idx[ISSUE_CHUNK];	/* item -> request */
+	size_t			 seq0;		/* stream number of reqs[0] */
+	size_t			 nreqs, m;
+	struct ca_sign_flight	*flight;
+};
+
+/*
+ * Hands a chunk's outcomes to the source, in request order (refused
+ * requests as NULL), and frees what it built. Returns the number issued.
+ */
+static size_t
+issue_chunk_deliver(const struct issue_source *src, struct issue_chunk *k)
+{
+	size_t issued = 0, j = 0;
+
+	for (size_t i = 0; i < k->nreqs; i++) {
+		unsigned char *der = NULL;
+		size_t len = 0;
+
+		if (j < k->m && k->idx[j] == i) {
+			der = k->items[j].der;
+			len = k->items[j].der_len;
+			k->items[j].der = NULL;
+			X509_free(k->items[j].tbs);
+			k->items[j].tbs = NULL;
+			j++;
+		}
+		issued += der != NULL;
+		src->done(src->arg, k->seq0 + i, der, len);
+	}
+	k->nreqs = k->m = 0;
+	return issued;
+}
+
+/* Request i of a chunk belongs to the policy the stream started with. */
+static int
+issue_chunk_policy_ok(const struct issue_chunk *k, size_t i,
+    const struct issue_request *first)
+{
+	if (strcmp(k->reqs[i].policy, first->policy) == 0 &&
+	    k->reqs[i].legacy_sha1 == first->legacy_sha1)
+		return 1;
+	log_error("issue: request %zu: a stream holds one policy (%s), not "
+	    "%s", k->seq0 + i, first->policy, k->reqs[i].policy);
+	return 0;
+}
+
+size_t
+ca_issue_stream(struct ca *ca, const struct issue_source *src)
+{
+	struct issue_ctx c = { 0 };
+	struct issue_chunk *chunk, *k, *prev = NULL;
+	struct issue_request first = { 0 };
+	struct ca_signing how;
+	char err[ISSUE_ERR_MAX], policy[64];
+	size_t want = ISSUE_FIRST, seq = 0, issued = 0, got;
+	int loaded = 0, ok = 1;
+
+	if ((chunk = calloc(2, sizeof(*chunk))) == NULL) {
+		log_error("issue: out of memory");
+		return 0;
+	}
+	for (int turn = 0; ; turn ^= 1, want = ISSUE_CHUNK) {
+		k = &chunk[turn];
+		memset(k->reqs, 0, sizeof(k->reqs));
+		if ((got = src->next(src->arg, k->reqs, want)) == 0)
+			break;
+		k->seq0 = seq;
+		k->nreqs = got;
+		k->m = 0;
+		seq += got;
+		/* The first request fixes the policy, the CA and its key. */
+		if (!loaded && ok) {
+			snprintf(policy, sizeof(policy), "%s", k->reqs[0].policy);
+			first.policy = policy;
+			first.legacy_sha1 = k->reqs[0].legacy_sha1;
+			if (!(ok = issue_ctx_load(ca, &k->reqs[0], &c, err,
+			    sizeof(err))))
+				log_error("issue: %s", err);
+			loaded = 1;
+			how.issuer = ok ? c.policy->issuer : NULL;
+			how.key = ok ? c.ca_rec->key_name : NULL;
+			how.op = SIGNER_OP_SIGN_CERT;
+			how.md = ok ? c.profile->md : SIGNER_MD_SHA256;
+			how.issuer_pub = ok ? X509_get0_pubkey(c.cacert) : NULL;
+		}
+		for (size_t i = 0; ok && i < got; i++)
+			if (issue_chunk_policy_ok(k, i, &first))
+				issue_prepare_chunk(ca, k->reqs, i, i + 1, &c,
+				    k->items, k->idx, &k->m);
+		/* This chunk's intents, then the previous chunk's results. */
+		k->flight = k->m > 0 ? ca_sign_begin(ca, &how, k->items, k->m,
+		    prev != NULL ? prev->flight : NULL) : NULL;
+		if (prev != NULL) {
+			if (prev->flight != NULL)
+				ca_sign_end(ca, prev->flight);
+			prev->flight = NULL;
+			issued += issue_chunk_deliver(src, prev);
+		}
+		if (k->flight == NULL) {
+			/* Nothing in flight: refused, or intents not stored. */
+			issued += issue_chunk_deliver(src, k);
+			prev = NULL;
+		} else
+			prev = k;
+	}
+	if (prev != NULL) {
+		ca_sign_end(ca, prev->flight);
+		prev->flight = NULL;
+		issued += issue_chunk_deliver(src, prev);
+	}
+	for (int t = 0; t < 2; t++)
+		for (size_t j = 0; j < chunk[t].m; j++) {
+			X509_free(chunk[t].items[j].tbs);
+			OPENSSL_free(chunk[t].items[j].der);
+		}
+	free(chunk);
+	issue_ctx_clear(&c);
+	return issued;
+}
+
+/* ca_issue_batch as a stream over an array. */
+struct issue_array {
+	const struct issue_request *reqs;
+	size_t		 n, next;
+	struct issue_out *out;
+};
+
+static size_t
+issue_array_next(void *arg, struct issue_request *reqs, size_t max)
+{
+	struct issue_array *a = arg;
+	size_t k = a->n - a->next < max ? a->n - a->next : max;
+
+	memcpy(reqs, a->reqs + a->next, k * sizeof(*reqs));
+	a->next += k;
+	return k;
+}
+
+static void
+issue_array_done(void *arg, size_t seq, unsigned char *der, size_t len)
+{
+	struct issue_array *a = arg;
+
+	a->out[seq].der = der;
+	a->out[seq].der_len = len;
+}
+
 size_t
 ca_issue_batch(struct ca *ca, const struct issue_request *reqs, size_t n,
     struct issue_out *out)
 {
-	struct issue_ctx c = { 0 };
-	struct ca_sign_item *items = NULL;
-	struct ca_sign_flight *flight = NULL, *next;
-	struct ca_signing how;
-	char err[ISSUE_ERR_MAX];
-	size_t *idx = NULL, m = 0, first, issued = 0;
+	struct issue_array a = { reqs, n, 0, out };
+	struct issue_source src = { issue_array_next, issue_array_done, &a };
 
 	memset(out, 0, n * sizeof(*out));
 	if (n == 0 || !issue_same_policy(reqs, n))
 		return 0;
-	if (!issue_ctx_load(ca, &reqs[0], &c, err, sizeof(err))) {
-		log_error("issue: %s", err);
-		goto out;
-	}
-	if ((items = calloc(n, sizeof(*items))) == NULL ||
-	    (idx = calloc(n, sizeof(*idx))) == NULL)
-		goto out;
-	how.issuer = c.policy->issuer;
-	how.key = c.ca_rec->key_name;
-	how.op = SIGNER_OP_SIGN_CERT;
-	how.md = c.profile->md;
-	how.issuer_pub = X509_get0_pubkey(c.cacert);
-	/* The first chunk is signed while the second is built. */
-	for (size_t from = 0, len = ISSUE_FIRST; from < n; from += len,
-	    len = ISSUE_CHUNK) {
-		first = m;
-		issue_prepare_chunk(ca, reqs, from, from + len < n ?
-		    from + len : n, &c, items, idx, &m);
-		next = m > first ? ca_sign_begin(ca, &how, items + first,
-		    m - first, flight) : NULL;
-		if (flight != NULL)
-			ca_sign_end(ca, flight);
-		flight = next;
-	}
-	if (flight != NULL)
-		ca_sign_end(ca, flight);
-	for (size_t j = 0; j < m; j++) {
-		/* Hand the DER over; the item keeps nothing to free. */
-		out[idx[j]].der = items[j].der;
-		out[idx[j]].der_len = items[j].der_len;
-		items[j].der = NULL;
-		issued += out[idx[j]].der != NULL;
-	}
- out:
-	for (size_t j = 0; items != NULL && j < m; j++)
-		X509_free(items[j].tbs);
-	free(items);
-	free(idx);
-	issue_ctx_clear(&c);
-	return issued;
+	return ca_issue_stream(ca, &src);
 }
 
 void

@@ -57,6 +57,25 @@ struct issue_out {
 size_t ca_issue_batch(struct ca *ca, const struct issue_request *reqs,
     size_t n, struct issue_out *out);
 
+/*
+ * Issuance as a continuous pipeline, for a queue of requests of one
+ * policy: the CA pulls up to max requests at a time with next (0: the
+ * queue is done), builds and lints them, records their intents and signs
+ * them in chunks of group commits, the next chunk built while the signer
+ * signs this one, with no pause between calls as ca_issue_batch has at
+ * each end. done gets every request's outcome in order, numbered from 0
+ * as pulled, once its certificate is durable: the DER (OPENSSL_malloc'd,
+ * the callee's), or NULL if refused (the reason is logged). A request
+ * whose policy differs from the first one's is refused. Returns the
+ * number issued.
+ */
+struct issue_source {
+	size_t	(*next)(void *arg, struct issue_request *reqs, size_t max);
+	void	(*done)(void *arg, size_t seq, unsigned char *der, size_t len);
+	void	*arg;
+};
+size_t ca_issue_stream(struct ca *ca, const struct issue_source *src);
+
 /* Frees the DER of n outputs. */
 void issue_out_clear(struct issue_out *out, size_t n);
 

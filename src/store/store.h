@@ -244,6 +244,15 @@ typedef int (*store_revoked_fn)(const struct store_revoked *r, void *arg);
 int store_revoked_each(struct store *st, const char *issuer,
     const struct store_status_scope *scope, store_revoked_fn fn, void *arg);
 
+/*
+ * As store_revoked_each, but fn runs on a second thread while the walk
+ * goes on (src/store/revoked_pipe.c): same rows, same order, one at a
+ * time; r is valid only during the call. For walks where fn costs about
+ * as much as the stepping (the CRL builder's encoding).
+ */
+int store_revoked_each_piped(struct store *st, const char *issuer,
+    const struct store_status_scope *scope, store_revoked_fn fn, void *arg);
+
 /* A CRL as published (CP-4.9.7, profile in CP-7.2). */
 struct store_crl {
 	char		*issuer;	/* name of the signing CA entity */

@@ -101,57 +101,85 @@ int
 file_write_atomic(const char *path, const void *data, size_t len,
     mode_t mode, int exclusive)
 {
-	char *tmp = NULL;
-	size_t tlen;
-	int fd = -1, ok = 0;
+	char *tmp;
 
 	if (exclusive && file_exists(path)) {
 		log_error("%s: already exists; refusing to overwrite", path);
 		return 0;
 	}
+	if ((tmp = file_stage(path, data, len, mode)) == NULL)
+		return 0;
+	if (!exclusive)
+		return file_stage_commit(tmp, path);
+	/* link(2) fails if path appeared meanwhile: no overwrite race. */
+	if (link(tmp, path) == -1) {
+		log_error("%s: cannot create: %s", path, strerror(errno));
+		file_stage_abort(tmp);
+		return 0;
+	}
+	file_stage_abort(tmp);
+	if (!file_fsync_dir(path)) {
+		log_error("%s: cannot sync folder", path);
+		return 0;
+	}
+	return 1;
+}
+
+char *
+file_stage(const char *path, const void *data, size_t len, mode_t mode)
+{
+	char *tmp;
+	size_t tlen;
+	int fd;
+
 	tlen = strlen(path) + sizeof(".tmp.XXXXXX");
 	if ((tmp = malloc(tlen)) == NULL)
-		return 0;
+		return NULL;
 	snprintf(tmp, tlen, "%s.tmp.XXXXXX", path);
 	if ((fd = mkstemp(tmp)) == -1) {
 		log_error("%s: cannot create temporary file: %s", path,
 		    strerror(errno));
-		goto out;
+		free(tmp);
+		return NULL;
 	}
 	if (fchmod(fd, mode) == -1 || !file_write_all(fd, data, len) ||
 	    fsync(fd) == -1) {
 		log_error("%s: write failed: %s", path, strerror(errno));
-		goto out;
+		close(fd);
+		file_stage_abort(tmp);
+		return NULL;
 	}
 	if (close(fd) == -1) {
-		fd = -1;
 		log_error("%s: close failed: %s", path, strerror(errno));
-		goto out;
+		file_stage_abort(tmp);
+		return NULL;
 	}
-	fd = -1;
-	if (exclusive) {
-		/* link(2) fails if path appeared meanwhile: no overwrite race. */
-		if (link(tmp, path) == -1) {
-			log_error("%s: cannot create: %s", path, strerror(errno));
-			goto out;
-		}
-		unlink(tmp);
-	} else if (rename(tmp, path) == -1) {
+	return tmp;
+}
+
+int
+file_stage_commit(char *tmp, const char *path)
+{
+	if (rename(tmp, path) == -1) {
 		log_error("%s: rename failed: %s", path, strerror(errno));
-		goto out;
+		file_stage_abort(tmp);
+		return 0;
 	}
+	free(tmp);
 	if (!file_fsync_dir(path)) {
 		log_error("%s: cannot sync folder", path);
-		goto out;
+		return 0;
 	}
-	ok = 1;
- out:
-	if (fd != -1)
-		close(fd);
-	if (!ok && tmp != NULL)
-		unlink(tmp);
+	return 1;
+}
+
+void
+file_stage_abort(char *tmp)
+{
+	if (tmp == NULL)
+		return;
+	unlink(tmp);
 	free(tmp);
-	return ok;
 }
 
 int

@@ -24,6 +24,18 @@ unsigned char *file_read(const char *path, size_t max, size_t *len);
 int file_write_atomic(const char *path, const void *data, size_t len,
     mode_t mode, int exclusive);
 
+/*
+ * file_write_atomic in two steps, for a writer that must decide between
+ * writing and publishing (the CRL waits for its linter): file_stage
+ * writes and syncs data to a temporary file beside path and returns its
+ * name (malloc'd; NULL on failure, logged); file_stage_commit renames it
+ * over path and syncs the folder (1 on success); file_stage_abort removes
+ * it. Both free tmp.
+ */
+char *file_stage(const char *path, const void *data, size_t len, mode_t mode);
+int file_stage_commit(char *tmp, const char *path);
+void file_stage_abort(char *tmp);
+
 /* Creates path and its parents with the given mode; 1 on success. */
 int file_mkdirs(const char *path, mode_t mode);
 
