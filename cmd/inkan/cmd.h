@@ -55,6 +55,8 @@ int cmd_org(const struct cmd_global *g, int argc, char **argv);
 void cmd_org_help(void);
 int cmd_mail(const struct cmd_global *g, int argc, char **argv);
 void cmd_mail_help(void);
+int cmd_app(const struct cmd_global *g, int argc, char **argv);
+void cmd_app_help(void);
 
 /* Opens the CA of g (with the signer unless no_signer). NULL if it fails. */
 struct ca *cmd_open_ca(const struct cmd_global *g, int no_signer);

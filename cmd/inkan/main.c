@@ -46,6 +46,9 @@ static const struct cmd commands[] = {
 	    cmd_org, cmd_org_help },
 	{ "mail", "send a test message through the RA's SMTP relay",
 	    cmd_mail, cmd_mail_help },
+	/* Applications (src/ra/app.c): read-only at the console. */
+	{ "app", "list or show certificate applications", cmd_app,
+	    cmd_app_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

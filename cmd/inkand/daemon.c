@@ -454,8 +454,10 @@ inkand_open_lra(struct inkand *d)
 	const struct http_route routes[] = {
 		{ REVREQ_LRA_CERTIFICATES, HTTP_EP_RA, HTTP_POST, "POST",
 		    REVREQ_ROUTE_BODY_MAX, http_revreq_lra_handler, d->revreq },
-		{ LRA_API_PREFIX, HTTP_EP_RA, HTTP_GET, "GET", 0,
-		    http_lra_handler, d->ra_api },
+		/* POST: the LRA's applications (src/http/app_api.c). */
+		{ LRA_API_PREFIX, HTTP_EP_RA, HTTP_GET | HTTP_POST,
+		    "GET, POST", RA_API_ROUTE_BODY_MAX, http_lra_handler,
+		    d->ra_api },
 		{ "/healthz", HTTP_EP_HEALTHZ, HTTP_GET | HTTP_HEAD,
 		    "GET, HEAD", 0, http_healthz_handler, d->st.metrics },
 	};

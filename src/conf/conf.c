@@ -295,6 +295,10 @@ conf_dispatch(struct conf *c, const char *section, const char *key,
 		return conf_key_validation(&c->validation, key, value);
 	if (strcmp(section, "mail") == 0)
 		return conf_key_mail(&c->mail, key, value);
+	/* [ra]: applications (src/ra/app.c). */
+	if (strcmp(section, "ra") == 0)
+		return strcmp(key, "suspicious_list") == 0 ?
+		    conf_set_str(&c->ra_suspicious_list, value) : -1;
 	if (nm == NULL || *nm == '\0' || !oid_is_name(nm))
 		return -1;
 	if (strncmp(section, "root:", 5) == 0) {
@@ -498,6 +502,7 @@ conf_free(struct conf *c)
 	conf_list_free(&c->validation.http_connect_to);
 	conf_list_free(&c->validation.caa_identities);
 	free(c->mail.smtp_url); free(c->mail.from); free(c->mail.ca_file);
+	free(c->ra_suspicious_list);
 	free(c);
 }
 

@@ -117,6 +117,8 @@ struct conf {
 	char		*auto_backup_dir;
 	int		 auto_backup_keep;	/* newest kept there */
 	struct conf_mail mail;
+	/* [ra] suspicious_list: names, addresses, domains (CP-4.2.2). */
+	char		*ra_suspicious_list;
 	struct conf_root roots[CONF_ROOTS_MAX];
 	size_t		 nroots;
 	struct conf_issuing issuing[CONF_ISSUING_MAX];

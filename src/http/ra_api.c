@@ -9,8 +9,12 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "conf/conf.h"
+#include "http/ra_call.h"
 #include "ra/account.h"
+#include "ra/app.h"
 #include "ra/lra_cert.h"
+#include "ra/mail.h"
 #include "ra/org.h"
 #include "util/log.h"
 
@@ -40,6 +44,24 @@ void
 http_ra_free(struct http_ra *h)
 {
 	free(h);
+}
+
+struct ra *
+http_ra_ra(struct http_ra *h)
+{
+	return h->ra;
+}
+
+void
+http_ra_app(struct http_ra *h, struct app_env *env, struct ra_mail *mail)
+{
+	memset(env, 0, sizeof(*env));
+	env->calls = h->calls;
+	if (h->conf == NULL)
+		return;
+	if (ra_mail_from_conf(h->conf, mail))
+		env->mail = mail;
+	env->suspicious_list = h->conf->ra_suspicious_list;
 }
 
 /* --- responses ------------------------------------------------------------- */
@@ -802,7 +824,8 @@ http_ra_handler(void *arg, const struct http_request *req,
 		sodium_memzero(&c.who, sizeof(c.who));
 		return ok;
 	}
-	if (path_known == 0 && (ok = ra_org_route(&c)) >= 0) {
+	if (path_known == 0 && ((ok = app_api_route(&c)) >= 0 ||
+	    (ok = ra_org_route(&c)) >= 0)) {
 		json_decref(c.body);
 		return ok;
 	}
@@ -850,6 +873,21 @@ http_lra_handler(void *arg, const struct http_request *req,
 	c.req = req;
 	c.resp = resp;
 	c.now = (int64_t)time(NULL);
+	/* Applications (app_api.c): the same certificate check first. */
+	if (strncmp(req->rest, "/applications", 13) == 0) {
+		s = ra_lra_cert_authenticate(c.h->ra, req->peer_cert,
+		    req->peer_cert_len, req->client, c.now, &c.who, &why);
+		if (s != RA_OK)
+			return ra_error(&c, ra_status_http(s),
+			    s == RA_UNAUTHENTICATED ? "certificate_required" :
+			    s == RA_FORBIDDEN ? "certificate_refused" :
+			    "internal", why != NULL ? why : ra_status_text(s));
+		if ((ok = app_api_lra_route(&c)) < 0)
+			ok = ra_error(&c, 404, "not_found",
+			    "no such API endpoint");
+		json_decref(c.body);
+		return ok;
+	}
 	for (size_t i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
 		if (strcmp(req->rest, endpoints[i].path) != 0)
 			continue;

@@ -383,6 +383,20 @@ http_mhd_header(void *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
 }
 
+static const char *
+http_mhd_query(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *
+http_request_query(const struct http_request *req, const char *name)
+{
+	if (req->_query == NULL)
+		return NULL;
+	return req->_query(req->_header_ctx, name);
+}
+
 /* inet_ntop rather than getnameinfo: this runs for every request. */
 static void
 http_client_text(struct MHD_Connection *c, char *buf, size_t len)
@@ -529,6 +543,7 @@ http_dispatch(struct http_server *s, struct MHD_Connection *c,
 	req.body_len = hc->body_len;
 	req._header = http_mhd_header;
 	req._header_ctx = c;
+	req._query = http_mhd_query;
 	http_client_text(c, req.client, sizeof(req.client));
 	http_peer_cert(c, &req);
 	/* OpenSSL's error queue is per thread: start each request clean. */

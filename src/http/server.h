@@ -66,7 +66,13 @@ struct http_request {
 	 */
 	const unsigned char *peer_cert;
 	size_t		 peer_cert_len;
+	/* Query argument lookup (decoded value); NULL if absent. */
+	const char	*(*_query)(void *ctx, const char *name);
 };
+
+/* The value of query argument name in req (decoded), or NULL. */
+const char *http_request_query(const struct http_request *req,
+    const char *name);
 
 /* The value of header name in req, or NULL. */
 const char *http_request_header(const struct http_request *req,

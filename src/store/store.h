@@ -965,4 +965,133 @@ const char *store_report_kind_name(enum store_report_kind k);
 int store_report_kind_parse(const char *s, enum store_report_kind *out);
 const char *store_report_state_name(enum store_report_state s);
 
+/*
+ * --- RA: applications (sqlite_app.c) ---------------------------------------
+ *
+ * Certificate applications (CP-4.1-4.4, 4.8) with their examination
+ * checklist, the person in charge of each organisation (issuance notices,
+ * CP-4.3.2) and applicants marked in breach (CP-4.2.2). The rules live in
+ * src/ra/app.c; the store keeps the rows and refuses, by trigger, to move
+ * an issued or rejected application. Every update names the status it
+ * expects, so two operators cannot both decide one application.
+ */
+
+enum store_app_status {
+	STORE_APP_PENDING,	/* under examination */
+	STORE_APP_APPROVED,	/* approved, not (yet) issued */
+	STORE_APP_ISSUED,
+	STORE_APP_REJECTED,
+	STORE_APP_STATUS_MAX
+};
+
+struct store_app {
+	int64_t		 id;
+	char		*org;
+	char		*policy;
+	char		*subject;
+	char		*emails;	/* JSON array of strings */
+	char		*upn;		/* NULL: none */
+	char		*ekus;		/* JSON array of strings */
+	char		*csr_pem;	/* NULL: CA-generated key */
+	int		 keygen;
+	char		*applicant_name;
+	char		*applicant_email;
+	char		*agreement_version;
+	int64_t		 agreed_at;
+	char		*replaces_issuer;	/* CP-4.8; NULL: none */
+	char		*replaces_serial;
+	enum store_app_status status;
+	char		*submitted_by;
+	char		*submitted_via;	/* "ra" or "lra" */
+	int64_t		 submitted_at;
+	char		*decided_by;
+	int64_t		 decided_at;
+	char		*reason;	/* of a rejection */
+	char		*issue_error;	/* approved, issuance failed */
+	char		*cert_issuer;
+	char		*cert_serial;
+	unsigned char	*cert_der;
+	size_t		 cert_der_len;
+	char		*chain_pem;
+	unsigned char	*p12;		/* CA-generated key, PIN-protected */
+	size_t		 p12_len;
+	int64_t		 issued_at;
+	char		*notice;	/* "sent" or why not */
+	char		*pin_delivery;
+	int64_t		 accepted_at;	/* 0: not accepted */
+	char		*accepted_how;	/* "receipt" or "auto" */
+	char		*accepted_by;
+	int64_t		 objected_at;	/* 0: no objection */
+	char		*objection;
+};
+
+/* Adds a pending application; *id gets its number. */
+int store_app_insert(struct store *st, const struct store_app *a,
+    int64_t *id);
+/* Looks up an application: 1 and *out (NULL if none). */
+int store_app_get(struct store *st, int64_t id, struct store_app **out);
+typedef int (*store_app_fn)(const struct store_app *a, void *arg);
+/* Each application of org (NULL: all), newest first, up to limit. */
+int store_app_each(struct store *st, const char *org, int limit,
+    store_app_fn fn, void *arg);
+/* pending -> approved or rejected; 0 unless it was pending. */
+int store_app_decide(struct store *st, int64_t id,
+    enum store_app_status status, const char *by, int64_t at,
+    const char *reason);
+/* Records why issuance of an approved application failed. */
+int store_app_issue_error(struct store *st, int64_t id, const char *error);
+/* approved -> issued, with the certificate (and PKCS#12, may be NULL). */
+int store_app_issued(struct store *st, int64_t id, const char *issuer,
+    const char *serial, const unsigned char *der, size_t der_len,
+    const char *chain_pem, const unsigned char *p12, size_t p12_len,
+    int64_t at);
+/* Records the outcome of the notice and PIN mails (either may be NULL). */
+int store_app_delivery(struct store *st, int64_t id, const char *notice,
+    const char *pin_delivery);
+/* Acceptance (CP-4.4.1) of an issued application not yet accepted. */
+int store_app_accept(struct store *st, int64_t id, const char *how,
+    const char *by, int64_t at);
+/* An objection to an issued application not yet accepted. */
+int store_app_object(struct store *st, int64_t id, const char *text,
+    const char *by, int64_t at);
+/* The application that issued issuer/serial: 1 and *id (0 if none). */
+int store_app_by_cert(struct store *st, const char *issuer,
+    const char *serial, int64_t *id);
+
+struct store_app_check {
+	int64_t		 app_id;
+	const char	*item;
+	const char	*result;	/* "pass" or "fail" */
+	const char	*note;
+	const char	*evidence;
+	const char	*checked_by;
+	int64_t		 checked_at;
+};
+
+/* Records (or replaces) one checklist item of a pending application. */
+int store_app_check_set(struct store *st, const struct store_app_check *c);
+typedef int (*store_app_check_fn)(const struct store_app_check *c, void *arg);
+int store_app_check_each(struct store *st, int64_t id, store_app_check_fn fn,
+    void *arg);
+
+/*
+ * Whether the applicant e-mail was rejected before or marked in breach:
+ * 1 with *flagged (0 or 1) and why (a short text) when flagged.
+ */
+int store_app_applicant_flagged(struct store *st, const char *email,
+    int *flagged, char *why, size_t whylen);
+/* Marks an applicant e-mail address in breach (CP-4.2.2). */
+int store_breach_insert(struct store *st, const char *email,
+    const char *note, const char *by, int64_t at);
+
+/* The person in charge of an organisation (CP-4.3.2). */
+int store_org_contact_set(struct store *st, const char *org,
+    const char *name, const char *email, const char *by, int64_t at);
+/* 1 and name/email (malloc'd, NULL if none recorded). */
+int store_org_contact_get(struct store *st, const char *org, char **name,
+    char **email);
+
+void store_app_free(struct store_app *a);
+const char *store_app_status_name(enum store_app_status s);
+
 #endif

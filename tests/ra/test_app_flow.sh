@@ -1,0 +1,253 @@
+#!/bin/sh
+# test_app_flow: certificate applications end to end through the API
+# (issue 6 item 4; CP-4.1, 4.2.1, 4.2.2, 4.2.3, 4.3.1, 4.3.2, 4.4.1,
+# 4.4.3, 4.8, 3.2.4, 6.1.2). A really started inkand, curl as the LRA
+# (client certificate over TLS) and as the RA operator (session), codes
+# from oathtool, mail through a real SMTP server (aiosmtpd):
+#
+# - an LRA applies with a CSR over mTLS, records the checklist (identity,
+#   authority, DN verification), its operator approves with a fresh TOTP
+#   code: issued at once; PEM, DER and PKCS#7 downloads verify with
+#   openssl verify and GnuTLS certtool against DIR/repository;
+# - the issuance notice goes to the registered person in charge only;
+# - the receipt report records acceptance (CP-4.4.1);
+# - an RA operator applies for a CA-generated S/MIME key: e-mail control
+#   is a required item; the PKCS#12 is downloaded, its PIN arrives by mail
+#   to the applicant only, and openssl pkcs12 opens it with that PIN;
+# - 14 days without objection: accepted automatically; an objection
+#   stops that;
+# - a renewal names the certificate it replaces: once the new one is
+#   issued, the old one is revoked as superseded (OCSP, inkan);
+# - `inkan app list|show` reads them.
+#
+# ctest runs it as `sh FILE` with INKAN, INKAN_BUILD_DIR, INKAN_SOURCE_DIR.
+
+set -eu
+# shellcheck source=lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+# shellcheck source=app_lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/app_lib.sh"
+
+ra_setup oathtool sqlite3 certtool /usr/bin/python3
+app_world
+
+# The person in charge of the LRA, the only one told of issuance.
+# The commands of docs/api.md run as written: $TOKEN, $ID, $CODE, files
+# in the working folder ($TMP): lra.pem/lra.key (acme's), tls.pem.
+TOKEN=$OP
+cp "$TMP/acme.pem" "$TMP/lra.pem"
+cp "$TMP/acme.key" "$TMP/lra.key"
+curl -sS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"name":"Hanako Sato","email":"pic@acme.example"}' "$U/orgs/acme-lra/contact" > "$TMP/b"
+has '"person_in_charge":{"email":"pic@acme.example","name":"Hanako Sato"}' "contact"
+ok "RA operator records the person in charge of acme-lra (CP-4.3.2)"
+post /orgs/gamma/contact '{"name":"Jiro Suzuki","email":"pic@gamma.example"}' "$OP"
+expect "person in charge of gamma" 200
+
+# --- the LRA path ---------------------------------------------------------------
+
+make_csr "$TMP/sub1" 2048
+printf '{"policy":"client","subject":"/C=JP/O=acme-lra K.K./CN=Taro Yamada","applicant_name":"Taro Yamada","applicant_email":"taro@acme.example","cp_cps_version":"1.00","agreed":true,"csr":"%s"}' \
+    "$(json_pem "$TMP/sub1.csr")" > "$TMP/app.json"
+curl -sS --cacert tls.pem --cert lra.pem --key lra.key -H 'Content-Type: application/json' -d @app.json "$L/applications" > "$TMP/b"
+A1=$(jint id)
+[ -n "$A1" ] || fail "LRA submits: $(cat "$TMP/b")"
+has '"org":"acme-lra"' "LRA application is its own organisation's"
+has '"status":"pending"' "new application"
+has '"cp_cps_version":"1.00"' "agreement recorded"
+has '"agreed_at":' "agreement time recorded"
+has '"item":"blocklist","note":"clear at submission","required":true,"result":"pass"' "blocklist checked at submission"
+has '"item":"email_control","required":false' "no e-mail: e-mail control not required"
+ok "LRA submits application $A1 over mTLS with a CSR (CP-4.1, 4.2.1)"
+audited "submission" '"type":"ra\.app\.submit".*"outcome":"ok"'
+
+totp lop
+lra_post acme "/applications/$A1/approve" "{\"operator\":\"lop\",\"totp\":\"$TOTP\"}"
+expect "approve before the checklist is done" 400 invalid
+has "identity" "the missing item is named"
+for item in identity authority; do
+	lra_post acme "/applications/$A1/checks/$item" "{\"result\":\"pass\",\"note\":\"checked $item against the seal certificate\"}"
+	expect "LRA records $item" 200
+done
+ID=$A1
+curl -sS --cacert tls.pem --cert lra.pem --key lra.key -H 'Content-Type: application/json' -d '{"result":"pass","note":"registry extract checked"}' "$L/applications/$ID/checks/dn" > "$TMP/b"
+has '"item":"dn","note":"registry extract checked","required":true,"result":"pass"' "DN verification recorded (CP-3.2.4)"
+has '"checked_by":"cert:' "the checker is recorded"
+lra_post acme "/applications/$A1/checks/blocklist" '{"result":"pass"}'
+expect "blocklist is automatic" 400 invalid
+
+totp lop
+CODE=$TOTP
+curl -sS --cacert tls.pem --cert lra.pem --key lra.key -H 'Content-Type: application/json' -d "{\"operator\":\"lop\",\"totp\":\"$CODE\"}" "$L/applications/$ID/approve" > "$TMP/b"
+has '"status":"issued"' "issued at once on approval"
+S1=$(sed -n 's/.*"certificate":{[^}]*"serial":"\([0-9A-F]*\)".*/\1/p' "$TMP/b")
+[ -n "$S1" ] || fail "no serial: $(cat "$TMP/b")"
+has '"issuer":"pubca1"' "issuer recorded"
+ok "LRA operator approves with a TOTP code: certificate $S1 issued at once (CP-4.2.3, 4.3.1)"
+audited "issuance" '"type":"ra\.app\.issue".*"outcome":"ok"'
+
+# Downloads in each format, verified by independent tools.
+trust_from_repository
+curl -s --cacert "$TMP/tls.pem" --cert "$TMP/acme.pem" --key "$TMP/acme.key" "$L/applications/$A1/certificate?format=pem" -o "$TMP/a1.pem"
+openssl x509 -in "$TMP/a1.pem" -noout -serial | grep -q "=$S1\$" ||
+    fail "PEM download is not certificate $S1"
+verify_openssl "PEM download" "$TMP/roots.pem" "$TMP/inter.pem" "$TMP/a1.pem"
+lra acme GET "/applications/$A1/certificate?format=der"
+[ "$CODE" = 200 ] || fail "DER download: HTTP $CODE"
+openssl x509 -inform DER -in "$TMP/b" -out "$TMP/a1-der.pem" ||
+    fail "DER download does not parse"
+cmp -s "$TMP/a1-der.pem" "$(openssl x509 -in "$TMP/a1.pem" > "$TMP/a1-leaf.pem"; echo "$TMP/a1-leaf.pem")" ||
+    fail "DER and PEM downloads differ"
+ok "DER download is the same certificate"
+lra acme GET "/applications/$A1/certificate?format=p7c"
+[ "$CODE" = 200 ] || fail "p7c download: HTTP $CODE"
+grep -qi '^content-type: application/pkcs7-mime' "$TMP/h" || fail "p7c content type"
+curl -sS --cacert tls.pem --cert lra.pem --key lra.key -o cert.p7c "$L/applications/$ID/certificate?format=p7c"
+cmp -s cert.p7c "$TMP/b" || fail "the documented p7c download differs"
+openssl pkcs7 -inform DER -in cert.p7c -print_certs -out "$TMP/a1-p7.pem" ||
+    fail "openssl cannot read the PKCS#7"
+[ "$(grep -c 'BEGIN CERTIFICATE' "$TMP/a1-p7.pem")" -ge 2 ] ||
+    fail "PKCS#7 lacks the chain"
+verify_openssl "PKCS#7 chain" "$TMP/roots.pem" "$TMP/a1-p7.pem" "$TMP/a1-leaf.pem"
+verify_gnutls "PEM chain" "$TMP/roots.pem" "" "$TMP/a1.pem"
+lra acme GET "/applications/$A1/certificate?format=p12"
+expect "no PKCS#12 for a CSR" 404 not_found
+lra acme GET "/applications/$A1/certificate?format=xml"
+expect "unknown format" 400 invalid
+
+# CP-4.3.2, 4.4.3: the notice went to the person in charge only.
+mail_wait 1
+grep -l 'X-Envelope-To: pic@acme.example' "$MAILDIR"/*.eml > "$TMP/notice" ||
+    fail "no notice to the person in charge"
+grep -q "$S1" "$(cat "$TMP/notice")" || fail "notice lacks the serial"
+! grep -l 'taro@acme.example' "$MAILDIR"/*.eml | grep -q . ||
+    fail "a mail went to the applicant of a CSR application"
+lra acme GET "/applications/$A1"
+has '"notice":"sent to the person in charge"' "notice recorded"
+ok "issuance notice mailed to the person in charge only (CP-4.3.2, 4.4.3)"
+
+# Receipt report (CP-4.4.1).
+curl -sS --cacert tls.pem --cert lra.pem --key lra.key -X POST "$L/applications/$ID/accept" > "$TMP/b"
+has '"how":"receipt"' "acceptance by receipt report"
+lra acme POST "/applications/$A1/accept"
+expect "accept twice" 409 conflict
+ok "receipt report records acceptance (CP-4.4.1)"
+
+# --- the RA path with a CA-generated key (CP-6.1.2) -------------------------
+
+printf '%s' '{"org":"gamma","policy":"smime","subject":"/CN=hana@gamma.example","emails":["hana@gamma.example"],"generate_key":true,"applicant_name":"Hana Kato","applicant_email":"hana@gamma.example","cp_cps_version":"1.00","agreed":true}' > app.json
+curl -sS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d @app.json "$U/applications" > "$TMP/b"
+A2=$(jint id)
+ID=$A2
+[ -n "$A2" ] || fail "RA operator submits: $(cat "$TMP/b")"
+ok "RA operator submits with a CA-generated key"
+has '"key":"ca-generated"' "CA-generated key recorded"
+has '"item":"email_control","required":true' "S/MIME: e-mail control required"
+for item in identity authority dn; do
+	post "/applications/$A2/checks/$item" '{"result":"pass"}' "$OP"
+	expect "RA records $item" 200
+done
+post "/applications/$A2/checks/email_control" '{"result":"pass"}' "$OP"
+expect "e-mail control without evidence" 400 invalid
+curl -sS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"result":"pass","evidence":"validation 42"}' "$U/applications/$ID/checks/email_control" > "$TMP/b"
+has '"evidence":"validation 42","item":"email_control"' "e-mail control with its validation"
+post "/applications/$A2/approve" '{}' "$OP"
+expect "approve without a TOTP code" 401 totp_required
+totp op
+CODE=$TOTP
+curl -sS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "{\"totp\":\"$CODE\"}" "$U/applications/$ID/approve" > "$TMP/b"
+has '"status":"issued"' "RA approval"
+has '"pkcs12":true' "PKCS#12 kept for the operator"
+has '"pin_delivery":"PIN mailed to the applicant"' "PIN delivery recorded"
+ok "RA operator approves with session and fresh TOTP: issued (CP-4.2.3)"
+curl -sS -H "Authorization: Bearer $TOKEN" -o key.p12 "$U/applications/$ID/certificate?format=p12"
+cp key.p12 "$TMP/a2.p12"
+mail_wait 3
+PINMAIL=$(grep -l 'X-Envelope-To: hana@gamma.example' "$MAILDIR"/*.eml) ||
+    fail "no PIN mail to the applicant"
+PIN=$(sed -n 's/^PIN: \([A-Z0-9]*\).*/\1/p' "$PINMAIL" | tr -d '\r')
+[ ${#PIN} = 20 ] || fail "PIN mail lacks a 20-character PIN"
+! grep -q "$PIN" "$TMP/b" || fail "the PIN is in the API answer"
+openssl pkcs12 -in "$TMP/a2.p12" -passin "pass:$PIN" -nokeys -clcerts -out "$TMP/a2-cert.pem" 2>/dev/null ||
+    fail "openssl pkcs12 cannot open the PKCS#12 with the mailed PIN"
+openssl pkcs12 -in "$TMP/a2.p12" -passin "pass:$PIN" -nocerts -nodes -out "$TMP/a2-key.pem" 2>/dev/null ||
+    fail "no key in the PKCS#12"
+[ "$(openssl x509 -in "$TMP/a2-cert.pem" -noout -pubkey)" = "$(openssl pkey -in "$TMP/a2-key.pem" -pubout)" ] ||
+    fail "the key does not match the certificate"
+openssl x509 -in "$TMP/a2-cert.pem" -noout -ext subjectAltName | grep -q hana@gamma.example ||
+    fail "S/MIME certificate lacks the mailbox"
+! openssl pkcs12 -in "$TMP/a2.p12" -passin pass:wrong -nokeys -out /dev/null 2>/dev/null ||
+    fail "PKCS#12 opens without the PIN"
+ok "PKCS#12 opened with the PIN mailed apart to the applicant (CP-6.1.2)"
+grep -l 'X-Envelope-To: pic@gamma.example' "$MAILDIR"/*.eml > /dev/null ||
+    fail "no notice to gamma's person in charge"
+! grep -l "$PIN" "$MAILDIR"/*.eml | xargs grep -l 'X-Envelope-To: pic@' 2>/dev/null | grep -q . ||
+    fail "the PIN went to the person in charge"
+ok "gamma's notice to its person in charge; the PIN to the applicant only"
+get "/applications/$A2/certificate?format=p12" "$AUD"
+expect "auditor cannot take the key" 403 forbidden
+
+# --- acceptance after 14 days, objection (CP-4.4.1) ------------------------
+
+sqlite3 "$CA/inkan.db" "UPDATE ra_applications SET issued_at = issued_at - 15 * 86400 WHERE id = $A2"
+curl -sS -H "Authorization: Bearer $TOKEN" "$U/applications/$ID" > "$TMP/b"
+has '"how":"auto"' "accepted by lapse of time"
+audited "automatic acceptance" '"type":"ra\.app\.accept".*14 days'
+ok "accepted automatically 14 days after issuance without objection"
+
+# --- renewal (CP-4.8): the old certificate revoked as superseded ----------
+
+make_csr "$TMP/sub3" 2048
+printf '{"policy":"client","subject":"/C=JP/O=acme-lra K.K./CN=Taro Yamada","applicant_name":"Taro Yamada","applicant_email":"taro@acme.example","cp_cps_version":"1.00","agreed":true,"replaces_issuer":"pubca1","replaces_serial":"%s","csr":"%s"}' \
+    "$S1" "$(json_pem "$TMP/sub3.csr")" > "$TMP/app3.json"
+lra acme POST /applications -H 'Content-Type: application/json' --data-binary @"$TMP/app3.json"
+expect "re-key application naming the old certificate" 201
+A3=$(jint id)
+has "\"replaces\":{\"issuer\":\"pubca1\",\"serial\":\"$S1\"}" "replaced certificate recorded"
+for item in identity authority dn; do
+	lra_post acme "/applications/$A3/checks/$item" '{"result":"pass"}'
+	expect "LRA records $item" 200
+done
+totp lop
+lra_post acme "/applications/$A3/approve" "{\"operator\":\"lop\",\"totp\":\"$TOTP\"}"
+expect "renewal approved" 200
+has '"status":"issued"' "renewal issued"
+S3=$(sed -n 's/.*"certificate":{[^}]*"serial":"\([0-9A-F]*\)".*/\1/p' "$TMP/b")
+[ "$S3" != "$S1" ] || fail "renewal has the old serial"
+inkan_ok "list" --dir "$CA" list
+grep "$S1" "$TMP/out" | grep -q ' revoked ' ||
+    fail "old certificate not revoked: $(grep "$S1" "$TMP/out")"
+grep "$S3" "$TMP/out" | grep -q ' good ' ||
+    fail "new certificate not good: $(grep "$S3" "$TMP/out")"
+ok "inkan list: $S1 revoked once $S3 was issued (CP-4.8)"
+# OCSP (openssl ocsp) says so too.
+openssl x509 -in "$TMP/a1.pem" > "$TMP/old.pem"
+sed -n '/BEGIN/,/END/p' "$TMP/a1.pem" | awk '/BEGIN/{n++} n==2' > "$TMP/pubca1.pem"
+t=0
+while :; do
+	openssl ocsp -issuer "$TMP/pubca1.pem" -cert "$TMP/old.pem" \
+	    -url "$BASE/ocsp/pubca1" -noverify -no_nonce > "$TMP/ocsp.out" 2>&1 || :
+	grep -q 'superseded' "$TMP/ocsp.out" && break
+	[ $t -lt 50 ] || fail "OCSP does not say superseded: $(cat "$TMP/ocsp.out")"
+	sleep 0.2
+	t=$((t + 1))
+done
+ok "OCSP (openssl ocsp): $S1 revoked, reason superseded"
+audited "supersede" "revoked as superseded"
+
+# An objection stops acceptance by lapse of time.
+ID=$A3
+curl -sS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"text":"the O is misspelt"}' "$U/applications/$ID/objection" > "$TMP/b"
+has '"objection":"op: the O is misspelt"' "objection recorded with who"
+sqlite3 "$CA/inkan.db" "UPDATE ra_applications SET issued_at = issued_at - 30 * 86400 WHERE id = $A3"
+lra acme GET "/applications/$A3"
+! grep -q '"acceptance":' "$TMP/b" || fail "accepted despite the objection"
+ok "an objection stops acceptance by lapse of time (CP-4.4.1)"
+
+# --- the CLI reads them ----------------------------------------------------
+
+inkan_ok "app list" --dir "$CA" app list
+grep -q "^$A1 .*acme-lra .*issued" "$TMP/out" || fail "app list: $(cat "$TMP/out")"
+inkan_ok "app show" --dir "$CA" app show "$A3"
+grep -q "replaces: pubca1/$S1" "$TMP/out" || fail "app show: $(cat "$TMP/out")"
+grep -q "dn *pass" "$TMP/out" || fail "app show lacks the checklist: $(cat "$TMP/out")"
+ok "inkan app list|show"
