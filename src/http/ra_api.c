@@ -57,6 +57,7 @@ http_ra_app(struct http_ra *h, struct app_env *env, struct ra_mail *mail)
 {
 	memset(env, 0, sizeof(*env));
 	env->calls = h->calls;
+	env->conf = h->conf;
 	if (h->conf == NULL)
 		return;
 	if (ra_mail_from_conf(h->conf, mail))

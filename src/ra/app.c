@@ -16,6 +16,7 @@
 #include "ra/org.h"
 #include "ra/ra_audit.h"
 #include "ra/totp.h"
+#include "ra/validation.h"
 #include "util/file.h"
 #include "util/log.h"
 #include "x509/name.h"
@@ -672,21 +673,48 @@ app_get(struct ra *ra, const struct ra_principal *by, int64_t id,
 
 int
 app_check_email_control(struct ra *ra, const struct store_app *a,
-    const struct app_check_in *in, int64_t now, char *why, size_t whylen)
+    const struct app_check_in *in, int64_t now, char *evidence,
+    size_t evlen, char *why, size_t whylen)
 {
-	(void)ra;
-	(void)a;
-	(void)now;
+	const char *emails[CERT_LIST_MAX];
+	char id[RA_VALIDATION_ID_LEN + 1];
+	json_t *keep = NULL;
+	size_t n, used = 0;
+	int ok = 1;
+
+	evidence[0] = '\0';
+	if (!in->pass)
+		return 1;
 	/*
-	 * Until e-mail control validation (CP-3.2.7) is looked up here, a
-	 * pass must name the completed validation it relies on.
+	 * A pass rests on the validations themselves (CP-3.2.7, SBR 3.2.2):
+	 * every address must be covered by a completed validation still
+	 * reusable now. Their ids become the item's evidence.
 	 */
-	if (in->pass && (in->evidence == NULL || in->evidence[0] == '\0')) {
-		snprintf(why, whylen, "email_control: a pass needs the "
-		    "validation id or evidence (CP-3.2.7)");
-		return 0;
+	n = app_emails_of(a, &keep, emails);
+	if (n == 0) {
+		snprintf(why, whylen, "email_control: the application names no "
+		    "e-mail address");
+		ok = 0;
 	}
-	return 1;
+	for (size_t i = 0; ok && i < n; i++) {
+		if (!ra_email_control_current(ra, emails[i], now, id,
+		    sizeof(id))) {
+			snprintf(why, whylen, "email_control: no completed e-mail "
+			    "control validation reusable now covers %s "
+			    "(CP-3.2.7, SBR 3.2.2): start one with POST "
+			    "/ra/v1/validations", emails[i]);
+			ok = 0;
+			break;
+		}
+		used += (size_t)snprintf(evidence + used, used < evlen ?
+		    evlen - used : 0, "%s%s: validation %s", i > 0 ? "; " : "",
+		    emails[i], id);
+	}
+	if (ok && in->evidence != NULL && in->evidence[0] != '\0')
+		snprintf(evidence + used, used < evlen ? evlen - used : 0,
+		    "; %s", in->evidence);
+	json_decref(keep);
+	return ok;
 }
 
 enum ra_status
@@ -696,7 +724,7 @@ app_check(struct ra *ra, const struct app_env *env,
 {
 	struct store_app_check c = { 0 };
 	struct store_app *a = NULL;
-	char detail[APP_WHY_MAX];
+	char detail[APP_WHY_MAX], evidence[1024] = "";
 	enum ra_status s;
 	int ok;
 
@@ -715,7 +743,8 @@ app_check(struct ra *ra, const struct app_env *env,
 		s = app_refuse(RA_INVALID, why, whylen, "item %s does not apply "
 		    "to this application", app_item_name(in->item));
 	else if (in->item == APP_ITEM_EMAIL_CONTROL &&
-	    !app_check_email_control(ra, a, in, now, why, whylen))
+	    !app_check_email_control(ra, a, in, now, evidence,
+	    sizeof(evidence), why, whylen))
 		s = RA_INVALID;
 	if (s != RA_OK) {
 		app_audit(ra, by, "ra.app.check", id, "refused", why);
@@ -726,7 +755,7 @@ app_check(struct ra *ra, const struct app_env *env,
 	c.item = app_item_name(in->item);
 	c.result = in->pass ? "pass" : "fail";
 	c.note = in->note;
-	c.evidence = in->evidence;
+	c.evidence = evidence[0] != '\0' ? evidence : in->evidence;
 	c.checked_by = by->name;
 	c.checked_at = now;
 	pthread_mutex_lock(&ra->mu);

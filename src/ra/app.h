@@ -71,6 +71,7 @@ struct app_env {
 	const struct ra_mail *mail;		/* NULL: no mail is sent */
 	struct ca_calls	*calls;		/* inkand: the worker's queue */
 	struct ca	*ca;		/* else: the CA, called directly */
+	const struct conf *conf;	/* [validation] for CAA; NULL: none */
 };
 
 struct app_new {
@@ -126,13 +127,15 @@ enum ra_status app_check(struct ra *ra, const struct app_env *env,
     int64_t now, char *why, size_t whylen);
 
 /*
- * The e-mail control item (CP-3.2.7): for now the operator's record of a
- * completed validation (its id or evidence, required to pass). The one
- * place an automatic look-up of e-mail validations goes: 1 if the item
- * may be recorded as given, else 0 with why.
+ * The e-mail control item (CP-3.2.7, SBR 3.2.2): a pass needs, for every
+ * address of the application, a completed validation (src/ra/
+ * validation.h) still reusable at now; their ids (and the operator's
+ * own evidence, if any) go to evidence (evlen bytes). A fail is always
+ * recordable. 1 if the item may be recorded, else 0 with why.
  */
 int app_check_email_control(struct ra *ra, const struct store_app *a,
-    const struct app_check_in *in, int64_t now, char *why, size_t whylen);
+    const struct app_check_in *in, int64_t now, char *evidence,
+    size_t evlen, char *why, size_t whylen);
 
 struct app_decision {
 	int		 approve;

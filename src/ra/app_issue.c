@@ -13,12 +13,16 @@
 #include <openssl/rsa.h>
 
 #include "ca/backup.h"
+#include "ca/ca.h"
 #include "ca/calls.h"
 #include "ca/csr.h"
 #include "ca/issue.h"
 #include "ca/revoke.h"
 #include "ocsp/presign.h"
 #include "ra/mail.h"
+#include "ra/ra_audit.h"
+#include "ra/revreq.h"
+#include "ra/validation.h"
 #include "util/log.h"
 
 #define APP_PIN_LEN	21	/* 20 characters: about 99 bits */
@@ -269,21 +273,6 @@ app_run_on_ca(const struct app_env *env, struct app_job *j)
 	return 0;
 }
 
-/*
- * After a certificate is issued and recorded: the place for what goes
- * with every certificate (the certificate's owner organisation and the
- * subscriber's password of CP-4.9.13-4.9.15 are wired here at merge).
- */
-static void
-app_after_issue(struct ra *ra, const struct app_env *env,
-    const struct store_app *a, const struct app_outcome *out)
-{
-	(void)ra;
-	(void)env;
-	(void)a;
-	(void)out;
-}
-
 /* One mail; 1 if the SMTP server took it, else 0 with why. */
 static int
 app_mail(const struct app_env *env, const char *to, const char *subject,
@@ -373,6 +362,86 @@ app_pin_mail(struct ra *ra, const struct app_env *env,
 	    "failure", status);
 }
 
+/*
+ * What goes with every certificate issued through an application: its
+ * owner (the organisation and the subscriber's address, which scope LRA
+ * revocation requests, CP-4.9.3) and the subscriber's suspension
+ * password (CP-4.9.13-4.9.15), mailed to the applicant alone, apart from
+ * the certificate, and kept only as its Argon2id hash. A failure here is
+ * logged and audited; the certificate stands.
+ */
+static void
+app_after_issue(struct ra *ra, const struct app_env *env,
+    const struct ra_principal *by, const struct store_app *a,
+    const struct app_outcome *out, int64_t now)
+{
+	char pw[RA_SUBSCRIBER_PW_LEN + 1], subject[160], body[1024];
+	char why[256] = "";
+	int ok;
+
+	if (ra_cert_owner_record(ra, by, out->issuer, out->serial, a->org,
+	    a->applicant_email, now) != RA_OK)
+		log_error("application %lld: owner of %s/%s not recorded",
+		    (long long)a->id, out->issuer, out->serial);
+	if (ra_subscriber_credential_new(ra, by, out->issuer, out->serial,
+	    now, pw) != RA_OK) {
+		log_error("application %lld: no subscriber password for %s/%s",
+		    (long long)a->id, out->issuer, out->serial);
+		return;
+	}
+	snprintf(subject, sizeof(subject), "Your suspension password: "
+	    "certificate %s", out->serial);
+	snprintf(body, sizeof(body), "Dear %s,\r\n\r\nYou can suspend or "
+	    "revoke the certificate of your application %lld (issuer %s, "
+	    "serial %s) yourself on the RA's subscriber page (/subscriber/) "
+	    "with this password:\r\n\r\nPassword: %s\r\n\r\nKeep it apart "
+	    "from the certificate and its key.\r\n", a->applicant_name,
+	    (long long)a->id, out->issuer, out->serial, pw);
+	ok = app_mail(env, a->applicant_email, subject, body, why,
+	    sizeof(why));
+	OPENSSL_cleanse(body, sizeof(body));
+	OPENSSL_cleanse(pw, sizeof(pw));
+	ra_audit_as(ra, by, "ra.app.subscriber_password", a->applicant_email,
+	    ok ? "success" : "failure", ok ? "mailed to the applicant" : why);
+}
+
+/*
+ * SBR 4.2.2.1, RFC 9495: before an S/MIME certificate is signed, CAA
+ * issuemail of every mailbox's domain must permit this CA (looked up on
+ * this thread, DNSSEC-validated, never on the CA's worker). 1 if so,
+ * else 0 with why.
+ */
+static int
+app_caa_ok(struct ra *ra, const struct app_env *env,
+    const struct ra_principal *by, const struct store_app *a, char *why,
+    size_t whylen)
+{
+	const struct conf *conf = env->conf != NULL ? env->conf :
+	    env->ca != NULL ? env->ca->conf : NULL;
+	const char *emails[CERT_LIST_MAX];
+	char reason[APP_WHY_MAX] = "";
+	json_t *keep = NULL;
+	size_t n;
+	int ok = 1;
+
+	if (strcmp(a->policy, "smime") != 0)
+		return 1;
+	if (conf == NULL) {
+		snprintf(why, whylen, "CAA issuemail cannot be checked: no "
+		    "configuration");
+		return 0;
+	}
+	n = app_list(a->emails, &keep, emails);
+	/* The reason is said on success too: only a refusal's is kept. */
+	for (size_t i = 0; ok && i < n; i++)
+		if (!(ok = ra_caa_issuemail_permits(ra, conf, emails[i],
+		    by->name, reason, sizeof(reason))))
+			snprintf(why, whylen, "CAA issuemail refuses %s: %s",
+			    emails[i], reason);
+	json_decref(keep);
+	return ok;
+}
+
 void
 app_issue(struct ra *ra, const struct app_env *env,
     const struct ra_principal *by, const struct store_app *a, int64_t now,
@@ -389,7 +458,9 @@ app_issue(struct ra *ra, const struct app_env *env,
 	pin[0] = '\0';
 	snprintf(obj, sizeof(obj), "application:%lld", (long long)a->id);
 	/* Made here, not on the CA's thread: that one signs for everyone. */
-	if (a->keygen && (!app_pin_new(pin, sizeof(pin)) ||
+	if (!app_caa_ok(ra, env, by, a, out->error, sizeof(out->error)))
+		log_error("application %lld: %s", (long long)a->id, out->error);
+	else if (a->keygen && (!app_pin_new(pin, sizeof(pin)) ||
 	    (j.key = EVP_RSA_gen(APP_KEY_BITS)) == NULL)) {
 		log_openssl("application: cannot generate the key");
 		snprintf(out->error, sizeof(out->error), "cannot generate the "
@@ -408,7 +479,7 @@ app_issue(struct ra *ra, const struct app_env *env,
 	snprintf(detail, sizeof(detail), "certificate %s/%s%s%s", out->issuer,
 	    out->serial, out->superseded[0] ? "; " : "", out->superseded);
 	ra_audit_as(ra, by, "ra.app.issue", obj, "success", detail);
-	app_after_issue(ra, env, a, out);
+	app_after_issue(ra, env, by, a, out, now);
 	if (j.key != NULL)
 		app_pin_mail(ra, env, by, a, pin);
 	app_notice(ra, env, by, a, out);

@@ -1,7 +1,7 @@
 # Helpers of tests/ra/test_app_*.sh (sourced after lib.sh): a CA with an
 # RA operator, two LRAs with their client certificates and operators, an
-# applying organisation, a real SMTP sink and inkand with its TLS LRA
-# listener; curl wrappers for both APIs; TOTP codes from oathtool that
+# applying organisation, a real SMTP sink (and with APP_DNS_LAB=1 a real
+# signed DNS) and inkand with its TLS LRA listener; curl wrappers for both APIs; TOTP codes from oathtool that
 # are always later than the account's last used step.
 
 # post PATH JSON TOKEN: a JSON POST to the RA API.
@@ -152,6 +152,13 @@ app_world() {
 	    > "$TMP/suspicious.txt"
 	printf '\n[mail]\nsmtp_url = smtp://127.0.0.1:%s\nfrom = ra@inkan.example\n\n[ra]\nsuspicious_list = %s\n' \
 	    "$SMTP_PORT" "$TMP/suspicious.txt" >> "$CONF"
+	# APP_DNS_LAB=1: the signed lab DNS (tests/ra/dns_lab.sh) for e-mail
+	# validations and CAA issuemail of secure.lab addresses.
+	if [ "${APP_DNS_LAB:-0}" = 1 ]; then
+		. "$INKAN_SOURCE_DIR/tests/ra/dns_lab.sh"
+		dns_lab_start
+		printf '\n[validation]\n%s\n' "$(dns_lab_conf)" >> "$CONF"
+	fi
 	RA_TLS=1
 	start_inkand
 	login op "ra operator password"

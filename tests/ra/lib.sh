@@ -24,10 +24,12 @@ ra_setup() {
 
 ra_finish() {
 	_rc=$?
-	if [ -n "${SMTP_PID:-}" ] && kill -0 "$SMTP_PID" 2>/dev/null; then
-		kill -TERM "$SMTP_PID" 2>/dev/null || :
-		wait "$SMTP_PID" 2>/dev/null || :
-	fi
+	for _p in ${SMTP_PID:-} ${NSD_PID:-}; do
+		if kill -0 "$_p" 2>/dev/null; then
+			kill -TERM "$_p" 2>/dev/null || :
+			wait "$_p" 2>/dev/null || :
+		fi
+	done
 	if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
 		kill -TERM "$PID" 2>/dev/null || :
 		wait "$PID" 2>/dev/null || :

@@ -28,7 +28,9 @@ set -eu
 # shellcheck source=app_lib.sh
 . "$(cd "$(dirname "$0")" && pwd)/app_lib.sh"
 
-ra_setup oathtool sqlite3 certtool /usr/bin/python3
+ra_setup oathtool sqlite3 certtool /usr/bin/python3 nsd ldns-keygen \
+    ldns-signzone drill
+APP_DNS_LAB=1
 app_world
 
 # The person in charge of the LRA, the only one told of issuance.
@@ -115,12 +117,31 @@ lra acme GET "/applications/$A1/certificate?format=xml"
 expect "unknown format" 400 invalid
 
 # CP-4.3.2, 4.4.3: the notice went to the person in charge only.
-mail_wait 1
+mail_wait 2
 grep -l 'X-Envelope-To: pic@acme.example' "$MAILDIR"/*.eml > "$TMP/notice" ||
     fail "no notice to the person in charge"
 grep -q "$S1" "$(cat "$TMP/notice")" || fail "notice lacks the serial"
-! grep -l 'taro@acme.example' "$MAILDIR"/*.eml | grep -q . ||
-    fail "a mail went to the applicant of a CSR application"
+# The applicant gets one mail: the suspension password (CP-4.9.15), not
+# the notice, and the password goes to nobody else.
+grep -l 'X-Envelope-To: taro@acme.example' "$MAILDIR"/*.eml > "$TMP/pwmail" ||
+    fail "no suspension password mailed to the applicant"
+[ "$(wc -l < "$TMP/pwmail")" = 1 ] || fail "more than one mail to the applicant"
+grep -q '^Subject: Your suspension password' "$(cat "$TMP/pwmail")" ||
+    fail "the applicant's mail is not the suspension password"
+PW1=$(sed -n 's/^Password: \([^ ]*\).*/\1/p' "$(cat "$TMP/pwmail")" | tr -d '\r')
+[ ${#PW1} = 24 ] || fail "password mail lacks a 24-character password"
+! grep -l -- "$PW1" "$MAILDIR"/*.eml | grep -v "$(cat "$TMP/pwmail")" | grep -q . ||
+    fail "the suspension password went to someone else"
+# It opens the subscriber page for this certificate (CP-4.9.13-4.9.15).
+S1HEX=$(openssl x509 -in "$TMP/a1-leaf.pem" -noout -serial | cut -d= -f2)
+CODE=$(curl -s -o /dev/null -w '%{http_code}' -c "$TMP/sub.jar" \
+    -b "$TMP/sub.jar" --data-urlencode "serial=$S1HEX" \
+    --data-urlencode "password=$PW1" "$BASE/subscriber/login")
+[ "$CODE" = 303 ] || fail "subscriber login with the mailed password: HTTP $CODE"
+curl -s -b "$TMP/sub.jar" "$BASE/subscriber/certificate" > "$TMP/sub.html"
+grep -q 'action="/subscriber/suspend"' "$TMP/sub.html" ||
+    fail "subscriber page: $(cat "$TMP/sub.html")"
+ok "owner and suspension password recorded at issuance; the password mailed to the applicant alone opens the subscriber page"
 lra acme GET "/applications/$A1"
 has '"notice":"sent to the person in charge"' "notice recorded"
 ok "issuance notice mailed to the person in charge only (CP-4.3.2, 4.4.3)"
@@ -134,7 +155,7 @@ ok "receipt report records acceptance (CP-4.4.1)"
 
 # --- the RA path with a CA-generated key (CP-6.1.2) -------------------------
 
-printf '%s' '{"org":"gamma","policy":"smime","subject":"/CN=hana@gamma.example","emails":["hana@gamma.example"],"generate_key":true,"applicant_name":"Hana Kato","applicant_email":"hana@gamma.example","cp_cps_version":"1.00","agreed":true}' > app.json
+printf '%s' '{"org":"gamma","policy":"smime","subject":"/CN=hana@secure.lab","emails":["hana@secure.lab"],"generate_key":true,"applicant_name":"Hana Kato","applicant_email":"hana@secure.lab","cp_cps_version":"1.00","agreed":true}' > app.json
 curl -sS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d @app.json "$U/applications" > "$TMP/b"
 A2=$(jint id)
 ID=$A2
@@ -147,9 +168,15 @@ for item in identity authority dn; do
 	expect "RA records $item" 200
 done
 post "/applications/$A2/checks/email_control" '{"result":"pass"}' "$OP"
-expect "e-mail control without evidence" 400 invalid
+expect "e-mail control without a validation (CP-3.2.7)" 400 invalid
+grep -q 'no completed e-mail control validation reusable now covers hana@secure.lab' "$TMP/b" ||
+    fail "unclear refusal: $(cat "$TMP/b")"
+# Method (1): the RA operator records the domain validation with evidence.
+post /validations '{"method":"operator","domain":"secure.lab","evidence":"registrant matches gamma (registry extract)","evidence_ref":"RA-2026-0077"}' "$OP"
+expect "operator validation of secure.lab" 201
+VAL=$(jfield id)
 curl -sS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"result":"pass","evidence":"validation 42"}' "$U/applications/$ID/checks/email_control" > "$TMP/b"
-has '"evidence":"validation 42","item":"email_control"' "e-mail control with its validation"
+has "\"evidence\":\"hana@secure.lab: validation $VAL; validation 42\",\"item\":\"email_control\"" "e-mail control rests on the completed validation"
 post "/applications/$A2/approve" '{}' "$OP"
 expect "approve without a TOTP code" 401 totp_required
 totp op
@@ -162,7 +189,7 @@ ok "RA operator approves with session and fresh TOTP: issued (CP-4.2.3)"
 curl -sS -H "Authorization: Bearer $TOKEN" -o key.p12 "$U/applications/$ID/certificate?format=p12"
 cp key.p12 "$TMP/a2.p12"
 mail_wait 3
-PINMAIL=$(grep -l 'X-Envelope-To: hana@gamma.example' "$MAILDIR"/*.eml) ||
+PINMAIL=$(grep -l '^PIN: ' $(grep -l 'X-Envelope-To: hana@secure.lab' "$MAILDIR"/*.eml)) ||
     fail "no PIN mail to the applicant"
 PIN=$(sed -n 's/^PIN: \([A-Z0-9]*\).*/\1/p' "$PINMAIL" | tr -d '\r')
 [ ${#PIN} = 20 ] || fail "PIN mail lacks a 20-character PIN"
@@ -173,7 +200,7 @@ openssl pkcs12 -in "$TMP/a2.p12" -passin "pass:$PIN" -nocerts -nodes -out "$TMP/
     fail "no key in the PKCS#12"
 [ "$(openssl x509 -in "$TMP/a2-cert.pem" -noout -pubkey)" = "$(openssl pkey -in "$TMP/a2-key.pem" -pubout)" ] ||
     fail "the key does not match the certificate"
-openssl x509 -in "$TMP/a2-cert.pem" -noout -ext subjectAltName | grep -q hana@gamma.example ||
+openssl x509 -in "$TMP/a2-cert.pem" -noout -ext subjectAltName | grep -q hana@secure.lab ||
     fail "S/MIME certificate lacks the mailbox"
 ! openssl pkcs12 -in "$TMP/a2.p12" -passin pass:wrong -nokeys -out /dev/null 2>/dev/null ||
     fail "PKCS#12 opens without the PIN"
@@ -183,6 +210,29 @@ grep -l 'X-Envelope-To: pic@gamma.example' "$MAILDIR"/*.eml > /dev/null ||
 ! grep -l "$PIN" "$MAILDIR"/*.eml | xargs grep -l 'X-Envelope-To: pic@' 2>/dev/null | grep -q . ||
     fail "the PIN went to the person in charge"
 ok "gamma's notice to its person in charge; the PIN to the applicant only"
+
+# SBR 4.2.2.1, RFC 9495: CAA issuemail of the mailbox's domain naming
+# another CA stops S/MIME issuance after approval; nothing is signed.
+printf '%s' '{"org":"gamma","policy":"smime","subject":"/CN=ken@refuse.secure.lab","emails":["ken@refuse.secure.lab"],"generate_key":true,"applicant_name":"Ken Ito","applicant_email":"ken@refuse.secure.lab","cp_cps_version":"1.00","agreed":true}' > "$TMP/app3.json"
+api POST /applications -H 'Content-Type: application/json' -H "Authorization: Bearer $OP" --data-binary @"$TMP/app3.json"
+expect "S/MIME application for a domain whose CAA names another CA" 201
+A3=$(jint id)
+post /validations '{"method":"operator","domain":"refuse.secure.lab","evidence":"registry extract","evidence_ref":"RA-2026-0078"}' "$OP"
+expect "operator validation of refuse.secure.lab" 201
+for item in identity authority dn email_control; do
+	post "/applications/$A3/checks/$item" '{"result":"pass"}' "$OP"
+	expect "RA records $item" 200
+done
+BEFORE=$(sqlite3 "$CA/inkan.db" "SELECT count(*) FROM certificates")
+totp op
+post "/applications/$A3/approve" "{\"totp\":\"$TOTP\"}" "$OP"
+expect "approval: issuance refused by CAA" 500 issuance_failed
+grep -q 'CAA issuemail refuses ken@refuse.secure.lab' "$TMP/b" ||
+    fail "CAA refusal unclear: $(cat "$TMP/b")"
+[ "$(sqlite3 "$CA/inkan.db" "SELECT count(*) FROM certificates")" = "$BEFORE" ] ||
+    fail "a certificate was stored despite CAA"
+audited "CAA refusal" '"type":"ra\.caa\.issuemail".*"object":"ken@refuse\.secure\.lab".*"outcome":"denied"'
+ok "CAA issuemail naming another CA refuses S/MIME issuance; nothing stored (SBR 4.2.2.1)"
 get "/applications/$A2/certificate?format=p12" "$AUD"
 expect "auditor cannot take the key" 403 forbidden
 
