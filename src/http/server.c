@@ -561,7 +561,10 @@ http_dispatch(struct http_server *s, struct MHD_Connection *c,
  * The first call for a request: its headers only. Route, method and the
  * declared body size are checked now, so a 404, 405 or 413 goes out
  * before any of the body is read (libmicrohttpd then discards the body
- * and closes the connection).
+ * and closes the connection). A body declared too large but no larger
+ * than HTTP_DISCARD_MAX is read and dropped before the 413 goes out: a
+ * client still sending when the connection closed would see a reset
+ * instead of the answer.
  */
 static enum MHD_Result
 http_first_call(struct http_server *s, struct MHD_Connection *c,
@@ -581,8 +584,10 @@ http_first_call(struct http_server *s, struct MHD_Connection *c,
 	if (cl != NULL) {
 		errno = 0;
 		len = strtoull(cl, &end, 10);
-		if (errno != 0 || end == cl || len > hc->route->body_max)
+		if (errno != 0 || end == cl || len > HTTP_DISCARD_MAX)
 			return http_queue_text(c, hc, 413, http_413, NULL);
+		if (len > hc->route->body_max)
+			hc->too_large = 1;
 	}
 	return MHD_YES;
 }

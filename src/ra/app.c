@@ -289,6 +289,34 @@ app_name_ok(const char *s)
 	return n > 0 && n <= 64 && s[n] == '\0';
 }
 
+/*
+ * CP-3.2.4: an LRA vouches for its own organisation only, so an
+ * organizationName in the subject it applies for must be the name the
+ * RA registered for it (an RA operator verifies other names itself).
+ */
+static enum ra_status
+app_check_lra_subject_org(const struct store_org *o, const struct app_new *in,
+    char *why, size_t whylen)
+{
+	X509_NAME *subj;
+	char perr[256], *org_name = NULL;
+	enum ra_status s = RA_OK;
+
+	if (in->subject == NULL ||
+	    (subj = name_parse(in->subject, ~0u, perr, sizeof(perr))) == NULL)
+		return RA_OK;	/* malformed: app_check_request says why */
+	org_name = name_get_text(subj, NID_organizationName);
+	X509_NAME_free(subj);
+	if (org_name != NULL && (o->display_name == NULL ||
+	    strcmp(org_name, o->display_name) != 0))
+		s = app_refuse(RA_FORBIDDEN, why, whylen, "an LRA applies in "
+		    "its own organisation's name only: O must be \"%s\" "
+		    "(CP-3.2.4)", o->display_name != NULL ? o->display_name :
+		    o->name);
+	OPENSSL_free(org_name);
+	return s;
+}
+
 /* The organisation, approved and allowed the policy (CP-1.3.2, 4.1.1). */
 static enum ra_status
 app_check_org(struct ra *ra, const struct ra_principal *by,
@@ -319,6 +347,8 @@ app_check_org(struct ra *ra, const struct ra_principal *by,
 		s = app_refuse(RA_FORBIDDEN, why, whylen, "organisation %s may "
 		    "not apply for the %s policy (its policies: %s)", in->org,
 		    in->policy, o->policies[0] ? o->policies : "none");
+	else if (by->role == STORE_RA_LRA)
+		s = app_check_lra_subject_org(o, in, why, whylen);
 	store_org_free(o);
 	return s;
 }
@@ -680,7 +710,7 @@ app_check_email_control(struct ra *ra, const struct store_app *a,
 	char id[RA_VALIDATION_ID_LEN + 1];
 	json_t *keep = NULL;
 	size_t n, used = 0;
-	int ok = 1;
+	int ok = 1, n2;
 
 	evidence[0] = '\0';
 	if (!in->pass)
@@ -706,13 +736,22 @@ app_check_email_control(struct ra *ra, const struct store_app *a,
 			ok = 0;
 			break;
 		}
-		used += (size_t)snprintf(evidence + used, used < evlen ?
-		    evlen - used : 0, "%s%s: validation %s", i > 0 ? "; " : "",
-		    emails[i], id);
+		n2 = snprintf(evidence + used, evlen - used, "%s%s: validation "
+		    "%s", i > 0 ? "; " : "", emails[i], id);
+		if (n2 < 0 || (size_t)n2 >= evlen - used) {
+			snprintf(why, whylen, "email_control: the evidence of %zu "
+			    "addresses does not fit the record", n);
+			ok = 0;
+			break;
+		}
+		used += (size_t)n2;
 	}
-	if (ok && in->evidence != NULL && in->evidence[0] != '\0')
-		snprintf(evidence + used, used < evlen ? evlen - used : 0,
-		    "; %s", in->evidence);
+	if (ok && in->evidence != NULL && in->evidence[0] != '\0' &&
+	    (size_t)snprintf(evidence + used, evlen - used, "; %s",
+	    in->evidence) >= evlen - used) {
+		snprintf(why, whylen, "email_control: evidence too long");
+		ok = 0;
+	}
 	json_decref(keep);
 	return ok;
 }
@@ -724,7 +763,7 @@ app_check(struct ra *ra, const struct app_env *env,
 {
 	struct store_app_check c = { 0 };
 	struct store_app *a = NULL;
-	char detail[APP_WHY_MAX], evidence[1024] = "";
+	char detail[APP_WHY_MAX], evidence[APP_EVIDENCE_MAX] = "";
 	enum ra_status s;
 	int ok;
 
@@ -742,6 +781,11 @@ app_check(struct ra *ra, const struct app_env *env,
 	else if (!app_item_required(a, in->item))
 		s = app_refuse(RA_INVALID, why, whylen, "item %s does not apply "
 		    "to this application", app_item_name(in->item));
+	else if (in->item == APP_ITEM_EMAIL_CONTROL &&
+	    by->role == STORE_RA_LRA)
+		s = app_refuse(RA_FORBIDDEN, why, whylen, "e-mail control is "
+		    "recorded by an RA operator: validations are the RA's, not "
+		    "tied to one organisation (CP-3.2.7)");
 	else if (in->item == APP_ITEM_EMAIL_CONTROL &&
 	    !app_check_email_control(ra, a, in, now, evidence,
 	    sizeof(evidence), why, whylen))
@@ -933,9 +977,22 @@ app_approve(struct ra *ra, const struct app_env *env,
     const struct ra_principal *by, struct store_app *a, int64_t now,
     struct app_outcome *out, char *why, size_t whylen)
 {
+	struct app_check_in ec = { .item = APP_ITEM_EMAIL_CONTROL, .pass = 1 };
+	char evidence[APP_EVIDENCE_MAX];
 	enum ra_status s;
 	int ok;
 
+	if (a->status != STORE_APP_PENDING && a->status != STORE_APP_APPROVED)
+		return app_refuse(RA_CONFLICT, why, whylen, "application is %s",
+		    store_app_status_name(a->status));
+	/*
+	 * SBR 4.2.1: e-mail control must still hold when the certificate is
+	 * signed, not only when the item was recorded (also on a retry).
+	 */
+	if (app_item_required(a, APP_ITEM_EMAIL_CONTROL) &&
+	    !app_check_email_control(ra, a, &ec, now, evidence,
+	    sizeof(evidence), why, whylen))
+		return RA_INVALID;
 	if (a->status == STORE_APP_PENDING) {
 		if ((s = app_recheck_blocklist(ra, env, a, now, why, whylen)) !=
 		    RA_OK)
@@ -950,9 +1007,7 @@ app_approve(struct ra *ra, const struct app_env *env,
 			return app_refuse(RA_CONFLICT, why, whylen, "decided "
 			    "meanwhile");
 		app_audit(ra, by, "ra.app.approve", a->id, "success", NULL);
-	} else if (a->status != STORE_APP_APPROVED)
-		return app_refuse(RA_CONFLICT, why, whylen, "application is %s",
-		    store_app_status_name(a->status));
+	}
 	/* CP-4.2.3: issued at once. */
 	app_issue(ra, env, by, a, now, out);
 	return RA_OK;

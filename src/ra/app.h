@@ -114,6 +114,9 @@ enum ra_status app_submit(struct ra *ra, const struct app_env *env,
 enum ra_status app_get(struct ra *ra, const struct ra_principal *by,
     int64_t id, int64_t now, struct store_app **out);
 
+/* Longest evidence recorded with a checklist item. */
+#define APP_EVIDENCE_MAX	2048
+
 struct app_check_in {
 	enum app_item	 item;
 	int		 pass;

@@ -162,6 +162,9 @@ app_request(const struct app_job *j, struct issue_request *r, X509_REQ **csr,
 	return 1;
 }
 
+/* What marks an application whose certificate was signed, not recorded. */
+#define APP_UNRECORDED	"issued but not recorded on the application"
+
 /* Records the certificate on the application, in the CA's store. */
 static int
 app_record(struct ca *ca, const struct app_job *j, X509 *x,
@@ -201,6 +204,15 @@ app_still_approved(struct ca *ca, const struct app_job *j)
 		snprintf(j->out->error, sizeof(j->out->error), "application "
 		    "%lld is no longer waiting for issuance (issued meanwhile?)",
 		    (long long)j->a->id);
+	/* A certificate signed for it but not recorded: never a second. */
+	else if (now->issue_error != NULL &&
+	    strstr(now->issue_error, APP_UNRECORDED) != NULL) {
+		snprintf(j->out->error, sizeof(j->out->error), "application "
+		    "%lld: a certificate was already %s; an operator must "
+		    "resolve it (the CA's log names it)", (long long)j->a->id,
+		    APP_UNRECORDED);
+		ok = 0;
+	}
 	store_app_free(now);
 	return ok;
 }
@@ -240,17 +252,22 @@ app_issue_on_ca(struct ca *ca, void *arg)
 	snprintf(j->out->serial, sizeof(j->out->serial), "%s", serial);
 	snprintf(j->out->issuer, sizeof(j->out->issuer), "%s", pol->issuer);
 	j->out->issued = 1;
-	if (!app_record(ca, j, x, chain)) {
-		log_error("application %lld: certificate %s/%s issued but not "
-		    "recorded on it", (long long)j->a->id, pol->issuer, serial);
+	/* Once more if the first try failed (a busy store, say). */
+	if (!app_record(ca, j, x, chain) && !app_record(ca, j, x, chain)) {
+		log_error("application %lld: certificate %s/%s %s", (long long)
+		    j->a->id, pol->issuer, serial, APP_UNRECORDED);
 		snprintf(j->out->error, sizeof(j->out->error), "certificate "
-		    "%s/%s issued but not recorded on the application",
-		    pol->issuer, serial);
+		    "%s/%s %s", pol->issuer, serial, APP_UNRECORDED);
+		/* The marker that stops a retry from signing a second one. */
+		(void)store_app_issue_error(ca->store, j->a->id,
+		    j->out->error);
 	}
 	/* Its OCSP answers exist before anyone can ask (CP-4.9.9). */
 	if (ocsp_presign_pending(ca, (time_t)j->now) < 0)
 		log_warn("application: OCSP responses not yet signed");
-	app_supersede(ca, j);
+	/* The old certificate goes only once the new one is on record. */
+	if (j->out->error[0] == '\0')
+		app_supersede(ca, j);
 	(void)ca_auto_backup(ca);	/* CP-5.5.4 */
  out:
 	OPENSSL_free(serial);
@@ -474,6 +491,9 @@ app_issue(struct ra *ra, const struct app_env *env,
 		pthread_mutex_unlock(&ra->mu);
 		(void)ok;
 		ra_audit_as(ra, by, "ra.app.issue", obj, "failure", out->error);
+		/* Signed though not recorded: still owned and revocable. */
+		if (out->issued)
+			app_after_issue(ra, env, by, a, out, now);
 		goto out;
 	}
 	snprintf(detail, sizeof(detail), "certificate %s/%s%s%s", out->issuer,

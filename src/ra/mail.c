@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "conf/conf.h"
@@ -89,9 +90,17 @@ ra_mail_put(struct ra_mail_buf *b, const char *s, size_t n)
 		cap = b->cap == 0 ? 1024 : b->cap;
 		while (cap < b->len + n + 1)
 			cap *= 2;
-		if ((q = realloc(b->p, cap)) == NULL) {
+		/*
+		 * Not realloc: the message may hold a PIN, a password or a
+		 * validation value, and the old block is wiped before it goes.
+		 */
+		if ((q = OPENSSL_malloc(cap)) == NULL) {
 			b->failed = 1;
 			return;
+		}
+		if (b->p != NULL) {
+			memcpy(q, b->p, b->len + 1);
+			OPENSSL_clear_free(b->p, b->cap);
 		}
 		b->p = q;
 		b->cap = cap;
@@ -220,7 +229,7 @@ ra_mail_send(const struct ra_mail *m, const char *to, const char *subject,
 		return ra_mail_fail(why, whylen, "libcurl did not start",
 		    NULL);
 	if (!ra_mail_build(&b, m, to, subject, body)) {
-		free(b.p);
+		OPENSSL_clear_free(b.p, b.cap);
 		return ra_mail_fail(why, whylen, "out of memory", NULL);
 	}
 	snprintf(from, sizeof(from), "<%s>", m->from);
@@ -257,6 +266,6 @@ out:
 	curl_slist_free_all(rcpt);
 	if (curl != NULL)
 		curl_easy_cleanup(curl);
-	free(b.p);
+	OPENSSL_clear_free(b.p, b.cap);
 	return ok;
 }

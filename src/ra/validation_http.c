@@ -161,6 +161,13 @@ ra_http_try(const struct conf *conf, const char *domain, const char *first,
 		if (!ra_http_get(conf, url, b, &code, location,
 		    sizeof(location), why, whylen))
 			break;
+		/* TLS BR 3.2.2.4.18: only 301, 302, 307 and 308 are followed. */
+		if (code >= 300 && code < 400 && code != 301 && code != 302 &&
+		    code != 307 && code != 308) {
+			snprintf(why, whylen, "%s: HTTP %ld redirect refused (only "
+			    "301, 302, 307 and 308 are followed)", url, code);
+			break;
+		}
 		if (code >= 300 && code < 400 && location[0] != '\0') {
 			if (!ra_http_redirect_ok(location, domain)) {
 				snprintf(why, whylen, "%s: redirect to %.300s "

@@ -272,9 +272,20 @@ test_live_body_caps(void **state)
 	char req[4096], *got;
 	int before = echo_calls, n;
 
-	/* Declared too large: 413 at once, the handler never runs. */
-	expect(l, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 65\r\n"
-	    "Connection: close\r\n\r\n", "HTTP/1.1 413");
+	/*
+	 * Declared over the cap: the body is read and dropped, then 413
+	 * (a client still sending would otherwise see a reset); declared
+	 * over the discard limit, or unparsable: 413 at once. The handler
+	 * never runs.
+	 */
+	n = snprintf(req, sizeof(req), "POST /echo HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 65\r\nConnection: close\r\n\r\n%065d", 0);
+	got = roundtrip(l, req, (size_t)n);
+	if (strstr(got, "HTTP/1.1 413") == NULL)
+		fail_msg("declared body over the cap: %s", got);
+	free(got);
+	expect(l, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: "
+	    "2000000\r\nConnection: close\r\n\r\n", "HTTP/1.1 413");
 	expect(l, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: "
 	    "99999999999999999999999\r\nConnection: close\r\n\r\n",
 	    "HTTP/1.1 413");

@@ -25,6 +25,7 @@
 
 #include "ra/account.h"
 #include "ra/app.h"
+#include "ra/validation.h"
 #include "ra/org.h"
 #include "store/store.h"
 #include "store/store_impl.h"
@@ -305,7 +306,7 @@ test_submit_scope(void **state)
 	fclose(f);
 	env.suspicious_list = path;
 	in.policy = "client";
-	in.subject = "/C=JP/O=ACME/CN=Taro";
+	in.subject = "/C=JP/O=acme-lra/CN=Taro";
 	in.keygen = 1;
 	in.applicant_name = "Taro";
 	in.applicant_email = "taro@acme.example";
@@ -322,6 +323,12 @@ test_submit_scope(void **state)
 	in.policy = "client";
 	assert_int_equal(app_submit(ra, &env, &aud, &in, 10, &id, why,
 	    sizeof(why)), RA_FORBIDDEN);
+	/* CP-3.2.4: an LRA applies in its own organisation's name only. */
+	in.subject = "/C=JP/O=Other Corp/CN=Taro";
+	assert_int_equal(app_submit(ra, &env, &lra, &in, 10, &id, why,
+	    sizeof(why)), RA_FORBIDDEN);
+	assert_non_null(strstr(why, "O must be \"acme-lra\""));
+	in.subject = "/C=JP/O=acme-lra/CN=Taro";
 	in.agreement_version = "";
 	assert_int_equal(app_submit(ra, &env, &lra, &in, 10, &id, why,
 	    sizeof(why)), RA_INVALID);
@@ -351,6 +358,59 @@ test_submit_scope(void **state)
 	ra_free(ra);
 }
 
+/*
+ * CP-3.2.7, SBR 4.2.1: the e-mail control item passes only while every
+ * address is covered by a completed validation still reusable at that
+ * moment (app_approve asks again at signing time), and an LRA cannot
+ * record it at all; a fail is always recordable.
+ */
+static void
+test_email_control(void **state)
+{
+	struct ra *ra = new_ra("emailctl.db");
+	struct store_validation v = { 0 };
+	struct store_app a = { 0 };
+	struct app_check_in in = { .item = APP_ITEM_EMAIL_CONTROL, .pass = 1 };
+	char ev[APP_EVIDENCE_MAX], why[512];
+	const int64_t day = 86400, t0 = 1800000000;
+
+	(void)state;
+	a.policy = "smime";
+	a.emails = "[\"hana@secure.lab\"]";
+	/* No validation: refused, naming the address. */
+	assert_false(app_check_email_control(ra, &a, &in, t0, ev, sizeof(ev),
+	    why, sizeof(why)));
+	assert_non_null(strstr(why, "hana@secure.lab"));
+	/* A mailbox validation completed at t0. */
+	v.id = "0000000000000000000000000000000e";
+	v.method = "mailbox";
+	v.requirement = "test";
+	v.email = "hana@secure.lab";
+	v.domain = "secure.lab";
+	v.started_by = "op";
+	v.created_at = t0;
+	v.completed_at = t0 + 600;
+	v.expires_at = t0 + day;
+	v.state = "completed";
+	assert_true(store_validation_insert(ra->st, &v));
+	assert_true(app_check_email_control(ra, &a, &in, t0 + 29 * day, ev,
+	    sizeof(ev), why, sizeof(why)));
+	assert_non_null(strstr(ev, "hana@secure.lab: validation "
+	    "0000000000000000000000000000000e"));
+	/* Past the reuse window: what passed at day 29 fails at day 31. */
+	assert_false(app_check_email_control(ra, &a, &in, t0 + 31 * day, ev,
+	    sizeof(ev), why, sizeof(why)));
+	/* Evidence that would not fit is refused, never cut. */
+	assert_false(app_check_email_control(ra, &a, &in, t0 + day, ev, 20,
+	    why, sizeof(why)));
+	assert_non_null(strstr(why, "does not fit"));
+	/* A fail needs no validation. */
+	in.pass = 0;
+	assert_true(app_check_email_control(ra, &a, &in, t0 + 400 * day, ev,
+	    sizeof(ev), why, sizeof(why)));
+	ra_free(ra);
+}
+
 int
 main(void)
 {
@@ -361,6 +421,7 @@ main(void)
 		cmocka_unit_test(test_email),
 		cmocka_unit_test(test_state_machine),
 		cmocka_unit_test(test_submit_scope),
+		cmocka_unit_test(test_email_control),
 	};
 
 	return cmocka_run_group_tests(tests, test_setup, test_teardown);

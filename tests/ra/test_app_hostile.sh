@@ -293,3 +293,23 @@ has '"notice":"not sent: ' "notice failure recorded"
 has '"pin_delivery":"PIN not sent: ' "PIN failure recorded"
 audited "PIN failure" '"type":"ra\.app\.pin".*"outcome":"failed"'
 ok "relay down: notice and PIN failures recorded and audited; issuance stands"
+
+# --- the LRA's own name and the RA's e-mail validations (CP-3.2.4, 3.2.7) ----
+
+N0=$(app_count)
+lra_post acme /applications "$(body | sed 's|O=acme-lra K.K.|O=Gamma Corp.|')"
+refused "LRA applies in another organisation's name" 403 forbidden
+grep -q 'O must be \\"acme-lra K.K.\\"' "$TMP/b" ||
+    fail "unclear refusal: $(cat "$TMP/b")"
+audited "foreign O refused" '"type":"ra\.app\.submit".*"outcome":"denied"'
+lra_post acme /applications "$(body ',"emails":["ken@acme.example"]')"
+expect "LRA application with an e-mail SAN" 201
+E=$(jint id)
+lra_post acme "/applications/$E/checks/email_control" '{"result":"pass","evidence":"we checked"}'
+expect "LRA records e-mail control itself" 403 forbidden
+grep -q 'recorded by an RA operator' "$TMP/b" || fail "unclear: $(cat "$TMP/b")"
+get "/applications/$E" "$OP"
+expect "RA reads the application" 200
+! grep -q '"evidence":"we checked"' "$TMP/b" || fail "the LRA's e-mail control was recorded"
+audited "LRA e-mail control refused" '"type":"ra\.app\.check".*"outcome":"denied"'
+ok "an LRA cannot apply in another name nor record e-mail control; refused, nothing recorded, audited"
