@@ -18,7 +18,9 @@
 #   stops that;
 # - a renewal names the certificate it replaces: once the new one is
 #   issued, the old one is revoked as superseded (OCSP, inkan);
-# - `inkan app list|show` reads them.
+# - `inkan app list|show` reads them;
+# - the LRA then revokes the renewed certificate through /lra/v1 with its
+#   operator's TOTP, and openssl ocsp says keyCompromise (CP-4.9.3).
 #
 # ctest runs it as `sh FILE` with INKAN, INKAN_BUILD_DIR, INKAN_SOURCE_DIR.
 
@@ -216,16 +218,16 @@ ok "gamma's notice to its person in charge; the PIN to the applicant only"
 printf '%s' '{"org":"gamma","policy":"smime","subject":"/CN=ken@refuse.secure.lab","emails":["ken@refuse.secure.lab"],"generate_key":true,"applicant_name":"Ken Ito","applicant_email":"ken@refuse.secure.lab","cp_cps_version":"1.00","agreed":true}' > "$TMP/app3.json"
 api POST /applications -H 'Content-Type: application/json' -H "Authorization: Bearer $OP" --data-binary @"$TMP/app3.json"
 expect "S/MIME application for a domain whose CAA names another CA" 201
-A3=$(jint id)
+AC=$(jint id)
 post /validations '{"method":"operator","domain":"refuse.secure.lab","evidence":"registry extract","evidence_ref":"RA-2026-0078"}' "$OP"
 expect "operator validation of refuse.secure.lab" 201
 for item in identity authority dn email_control; do
-	post "/applications/$A3/checks/$item" '{"result":"pass"}' "$OP"
+	post "/applications/$AC/checks/$item" '{"result":"pass"}' "$OP"
 	expect "RA records $item" 200
 done
 BEFORE=$(sqlite3 "$CA/inkan.db" "SELECT count(*) FROM certificates")
 totp op
-post "/applications/$A3/approve" "{\"totp\":\"$TOTP\"}" "$OP"
+post "/applications/$AC/approve" "{\"totp\":\"$TOTP\"}" "$OP"
 expect "approval: issuance refused by CAA" 500 issuance_failed
 grep -q 'CAA issuemail refuses ken@refuse.secure.lab' "$TMP/b" ||
     fail "CAA refusal unclear: $(cat "$TMP/b")"
@@ -301,3 +303,24 @@ inkan_ok "app show" --dir "$CA" app show "$A3"
 grep -q "replaces: pubca1/$S1" "$TMP/out" || fail "app show: $(cat "$TMP/out")"
 grep -q "dn *pass" "$TMP/out" || fail "app show lacks the checklist: $(cat "$TMP/out")"
 ok "inkan app list|show"
+
+# --- and back to revocation through the API alone (CP-4.9.3) -----------------
+# The renewed certificate was issued through the LRA's application, so it
+# is the LRA's to revoke: its owner was recorded at issuance.
+lra_post acme "/certificates/pubca1/$S3/revoke" "{\"operator\":\"lop\",\"totp\":\"000000\",\"reason\":\"keyCompromise\",\"grounds\":\"the member reported a lost token\"}"
+expect "LRA revocation with a wrong TOTP" 401
+totp lop
+lra_post acme "/certificates/pubca1/$S3/revoke" "{\"operator\":\"lop\",\"totp\":\"$TOTP\",\"reason\":\"keyCompromise\",\"grounds\":\"the member reported a lost token\"}"
+expect "LRA revokes the certificate it applied for" 201
+lra acme GET "/applications/$A3/certificate?format=pem"
+awk '/BEGIN/{n++} n==1' "$TMP/b" > "$TMP/s3.pem"
+t=0
+while :; do
+	openssl ocsp -issuer "$TMP/pubca1.pem" -cert "$TMP/s3.pem" \
+	    -url "$BASE/ocsp/pubca1" -noverify -no_nonce > "$TMP/ocsp.out" 2>&1 || :
+	grep -q 'Reason: keyCompromise' "$TMP/ocsp.out" && break
+	[ $t -lt 50 ] || fail "OCSP does not say revoked: $(cat "$TMP/ocsp.out")"
+	sleep 0.2
+	t=$((t + 1))
+done
+ok "applied, approved with TOTP, downloaded, and revoked by the LRA through the API alone; openssl ocsp says keyCompromise"
