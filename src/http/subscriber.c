@@ -452,7 +452,6 @@ sub_login_page(struct sub_call *c, int status, const char *error)
 
 	if (!sub_login_token(c, t))
 		return 0;
-
 	sub_head(&b, "Certificate suspension and revocation");
 	if (error != NULL) {
 		sub_add(&b, "<p class=\"err\">");
