@@ -38,6 +38,18 @@
 /* How long requests in flight get to finish after SIGTERM. */
 #define INKAND_GRACE_MS	3000
 
+/*
+ * A route of the RA (/ra/v1, /subscriber) on the plain HTTP listener:
+ * passwords, TOTP codes and session cookies must not cross a network in
+ * clear, so it answers loopback clients only, unless --ra-plain-http
+ * (a TLS proxy in front, or a closed network).
+ */
+struct inkand_gate {
+	http_handler_fn	 fn;
+	void		*arg;
+	int		 open;		/* --ra-plain-http */
+};
+
 /* Everything inkand_run builds, so one function can tear it down. */
 struct inkand {
 	const struct inkand_opts *opts;
@@ -49,6 +61,9 @@ struct inkand {
 	struct http_revreq *revreq;	/* revocation requests, reports, page */
 	struct http_server *server;
 	struct http_server *lra_server;	/* TLS, client certificates */
+	struct inkand_gate gate_revreq;	/* the RA routes on plain HTTP */
+	struct inkand_gate gate_sub;
+	struct inkand_gate gate_ra;
 	char		*tls_cert;
 	char		*tls_key;
 	size_t		 tls_key_len;
@@ -102,6 +117,29 @@ inkand_src_healthy(void *arg, const char **why)
 		return 0;
 	}
 	return 1;
+}
+
+/* --- the plain listener's RA routes ---------------------------------------- */
+
+static const char inkand_tls_required[] = "{\"error\":\"tls_required\","
+    "\"message\":\"the RA is served over HTTP to loopback clients only; "
+    "use the HTTPS listener (inkand --lra-listen)\"}\n";
+
+static int
+inkand_gated(void *arg, const struct http_request *req,
+    struct http_response *resp)
+{
+	const struct inkand_gate *g = arg;
+
+	if (g->open || http_client_loopback(req->client))
+		return g->fn(g->arg, req, resp);
+	log_debug("%s: refused over plain HTTP to %s (not loopback; "
+	    "--ra-plain-http not given)", req->path, req->client);
+	resp->status = 403;
+	resp->body = inkand_tls_required;
+	resp->body_len = sizeof(inkand_tls_required) - 1;
+	return http_response_header(resp, "Content-Type", "application/json") &&
+	    http_response_header(resp, "Cache-Control", "no-store");
 }
 
 /* --- detaching ------------------------------------------------------------ */
@@ -311,6 +349,7 @@ inkand_open_ra(struct inkand *d)
 		store_close(st);
 		return 0;
 	}
+	d->st.ra = d->ra;
 	if ((d->ra_api = http_ra_new(d->ra)) == NULL ||
 	    (d->st.calls = ca_calls_new()) == NULL)
 		return 0;
@@ -344,6 +383,12 @@ inkand_open_http(struct inkand *d)
 	oc.nca_names = d->nca_names;
 	if ((d->ocsp = http_ocsp_new(&oc)) == NULL)
 		return 0;
+	d->gate_revreq = (struct inkand_gate){ http_revreq_ra_handler,
+	    d->revreq, d->opts->ra_plain_http };
+	d->gate_sub = (struct inkand_gate){ http_subscriber_handler,
+	    d->revreq, d->opts->ra_plain_http };
+	d->gate_ra = (struct inkand_gate){ http_ra_handler, d->ra_api,
+	    d->opts->ra_plain_http };
 	const struct http_route routes[] = {
 		{ "/repository", HTTP_EP_REPOSITORY, HTTP_GET | HTTP_HEAD,
 		    "GET, HEAD", 0, http_repository_handler, d->repo },
@@ -356,20 +401,20 @@ inkand_open_http(struct inkand *d)
 		    "GET, HEAD", 0, http_healthz_handler, d->st.metrics },
 		/* Revocation requests: before /ra/v1, whose prefix they share. */
 		{ REVREQ_RA_REVOCATIONS, HTTP_EP_RA, HTTP_GET | HTTP_POST,
-		    "GET, POST", RA_API_ROUTE_BODY_MAX, http_revreq_ra_handler,
-		    d->revreq },
+		    "GET, POST", RA_API_ROUTE_BODY_MAX, inkand_gated,
+		    &d->gate_revreq },
 		{ REVREQ_RA_REPORTS, HTTP_EP_RA, HTTP_GET | HTTP_POST,
-		    "GET, POST", RA_API_ROUTE_BODY_MAX, http_revreq_ra_handler,
-		    d->revreq },
+		    "GET, POST", RA_API_ROUTE_BODY_MAX, inkand_gated,
+		    &d->gate_revreq },
 		{ REVREQ_PUBLIC_REPORT, HTTP_EP_RA, HTTP_POST, "POST",
 		    REVREQ_ROUTE_BODY_MAX, http_revreq_report_handler,
 		    d->revreq },
 		{ REVREQ_SUBSCRIBER, HTTP_EP_RA, HTTP_GET | HTTP_HEAD |
 		    HTTP_POST, "GET, HEAD, POST", REVREQ_ROUTE_BODY_MAX,
-		    http_subscriber_handler, d->revreq },
+		    inkand_gated, &d->gate_sub },
 		{ RA_API_PREFIX, HTTP_EP_RA, HTTP_GET | HTTP_POST,
-		    "GET, POST", RA_API_ROUTE_BODY_MAX, http_ra_handler,
-		    d->ra_api },
+		    "GET, POST", RA_API_ROUTE_BODY_MAX, inkand_gated,
+		    &d->gate_ra },
 	};
 	sc.listen = d->opts->listen;
 	sc.threads = d->opts->threads;
@@ -458,6 +503,22 @@ inkand_open_lra(struct inkand *d)
 		{ LRA_API_PREFIX, HTTP_EP_RA, HTTP_GET | HTTP_POST,
 		    "GET, POST", RA_API_ROUTE_BODY_MAX, http_lra_handler,
 		    d->ra_api },
+		/* The RA API and the subscriber page, to any client. */
+		{ REVREQ_RA_REVOCATIONS, HTTP_EP_RA, HTTP_GET | HTTP_POST,
+		    "GET, POST", RA_API_ROUTE_BODY_MAX, http_revreq_ra_handler,
+		    d->revreq },
+		{ REVREQ_RA_REPORTS, HTTP_EP_RA, HTTP_GET | HTTP_POST,
+		    "GET, POST", RA_API_ROUTE_BODY_MAX, http_revreq_ra_handler,
+		    d->revreq },
+		{ REVREQ_PUBLIC_REPORT, HTTP_EP_RA, HTTP_POST, "POST",
+		    REVREQ_ROUTE_BODY_MAX, http_revreq_report_handler,
+		    d->revreq },
+		{ REVREQ_SUBSCRIBER, HTTP_EP_RA, HTTP_GET | HTTP_HEAD |
+		    HTTP_POST, "GET, HEAD, POST", REVREQ_ROUTE_BODY_MAX,
+		    http_subscriber_handler, d->revreq },
+		{ RA_API_PREFIX, HTTP_EP_RA, HTTP_GET | HTTP_POST,
+		    "GET, POST", RA_API_ROUTE_BODY_MAX, http_ra_handler,
+		    d->ra_api },
 		{ "/healthz", HTTP_EP_HEALTHZ, HTTP_GET | HTTP_HEAD,
 		    "GET, HEAD", 0, http_healthz_handler, d->st.metrics },
 	};
@@ -474,7 +535,8 @@ inkand_open_lra(struct inkand *d)
 	if ((d->lra_server = http_server_start(&sc)) == NULL)
 		return 0;
 	log_info("LRA API on https://%s" LRA_API_PREFIX "/ (client "
-	    "certificates)", http_server_address(d->lra_server));
+	    "certificates), RA API and subscriber page there too",
+	    http_server_address(d->lra_server));
 	return 1;
 }
 

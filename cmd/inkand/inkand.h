@@ -9,6 +9,8 @@
 #include "publish/ldap.h"
 #include "util/log.h"
 
+struct ra;
+
 /* What the command line asks for (main.c). */
 struct inkand_opts {
 	const char	*dir;
@@ -25,6 +27,7 @@ struct inkand_opts {
 	unsigned int	 session_lifetime;	/* 0: default */
 	int		 foreground;
 	int		 echo_nonce;
+	int		 ra_plain_http;	/* RA pages to any client over HTTP */
 	enum log_level	 level;
 };
 
@@ -63,6 +66,8 @@ struct inkand_state {
 	time_t		 renew_checked;	/* worker only */
 	struct ldap_publish_state ldap;	/* worker only */
 	time_t		 sealed_at;	/* worker only: last audit seal */
+	struct ra	*ra;		/* the RA (its own connection, mutex) */
+	time_t		 accept_checked;	/* worker only */
 };
 
 /* Runs the daemon until SIGTERM or SIGINT; returns the exit status. */

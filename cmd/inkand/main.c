@@ -58,7 +58,14 @@ usage(FILE *fp)
 	    "the one inkan\n"
 	    "                         issued to them (inkan org bind-cert)\n"
 	    "  --tls-cert FILE        that listener's certificate chain (PEM)\n"
-	    "  --tls-key FILE         and its private key (PEM)\n"
+	    "  --tls-key FILE         and its private key (PEM); that listener "
+	    "also serves\n"
+	    "                         the RA API and the subscriber page\n"
+	    "  --ra-plain-http        serve /ra/v1/ and /subscriber/ over plain "
+	    "HTTP to any\n"
+	    "                         client (default: to loopback clients "
+	    "only; put them\n"
+	    "                         behind TLS in production)\n"
 	    "  --echo-nonce           answer OCSP nonces (RFC 8954) by "
 	    "signing anew\n"
 	    "  --foreground           stay attached (for systemd and tests); "
@@ -105,6 +112,7 @@ main(int argc, char **argv)
 		{ "tls-key", required_argument, NULL, 'K' },
 		{ "session-lifetime", required_argument, NULL, 'L' },
 		{ "echo-nonce", no_argument, NULL, 'n' },
+		{ "ra-plain-http", no_argument, NULL, 'H' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -144,6 +152,7 @@ main(int argc, char **argv)
 		case 'L': ok &= parse_uint("--session-lifetime", optarg,
 		    7 * 86400, &o.session_lifetime); break;
 		case 'n': o.echo_nonce = 1; break;
+		case 'H': o.ra_plain_http = 1; break;
 		case 'f': o.foreground = 1; break;
 		case 'v': o.level = LOG_LEVEL_DEBUG; break;
 		case 'q': o.level = LOG_LEVEL_ERROR; break;

@@ -28,11 +28,14 @@
 #include "http/metrics.h"
 #include "inkand.h"
 #include "ocsp/responder.h"
+#include "ra/app.h"
 #include "store/store.h"
 #include "util/file.h"
 
 /* Seconds between two looks at the responder certificates' expiry. */
 #define INKAND_RENEW_CHECK	3600
+/* How often acceptances by lapse of time are recorded (CP-4.4.1). */
+#define INKAND_ACCEPT_CHECK	60
 /* Seconds between two looks at a published CRL file. */
 #define INKAND_CRL_CHECK	10
 /* Largest CRL file read for its thisUpdate (as the store keeps). */
@@ -215,6 +218,27 @@ inkand_seal(struct inkand_state *st, time_t now)
 	}
 }
 
+/*
+ * CP-4.4.1: applications issued 14 days ago without objection are
+ * accepted whether or not anyone reads them; through the RA's own store
+ * connection, under its mutex (app_accept_lapsed).
+ */
+static void
+inkand_accept(struct inkand_state *st, time_t now)
+{
+	int n;
+
+	if (st->ra == NULL || now - st->accept_checked < INKAND_ACCEPT_CHECK)
+		return;
+	st->accept_checked = now;
+	if ((n = app_accept_lapsed(st->ra, (int64_t)now)) < 0)
+		log_warn("applications: acceptances by lapse of time not "
+		    "recorded (store)");
+	else if (n > 0)
+		log_info("applications: %d accepted by lapse of time "
+		    "(CP-4.4.1)", n);
+}
+
 void
 inkand_tick(struct inkand_state *st, time_t now)
 {
@@ -235,6 +259,7 @@ inkand_tick(struct inkand_state *st, time_t now)
 		    "s");
 	/* The LDAP copy follows each new CRL; a failure waits a minute. */
 	ldap_publish_tick(st->ca, &st->ldap, now);
+	inkand_accept(st, now);
 	inkand_crl_scan(st, now);
 	inkand_seal(st, now);
 }

@@ -309,10 +309,11 @@ app_list_one(const struct store_app *a, void *arg)
 	struct app_list *l = arg;
 
 	return json_array_append_new(l->arr, json_pack("{s:I, s:s, s:s, s:s, "
-	    "s:s, s:I}", "id", (json_int_t)a->id, "org", a->org, "policy",
-	    a->policy, "subject", a->subject, "status",
+	    "s:s, s:I, s:o}", "id", (json_int_t)a->id, "org", a->org,
+	    "policy", a->policy, "subject", a->subject, "status",
 	    store_app_status_name(a->status), "submitted_at",
-	    (json_int_t)a->submitted_at)) == 0;
+	    (json_int_t)a->submitted_at, "accepted_at", a->accepted_at != 0 ?
+	    json_integer((json_int_t)a->accepted_at) : json_null())) == 0;
 }
 
 static int
@@ -329,6 +330,8 @@ app_ep_list(struct ra_call *c)
 		json_decref(l.arr);
 		return ra_error_status(c, RA_FORBIDDEN);
 	}
+	/* CP-4.4.1: what fell due shows as accepted (also the worker's). */
+	(void)app_accept_lapsed(ra, c->now);
 	pthread_mutex_lock(&ra->mu);
 	ok = l.arr != NULL && store_app_each(ra->st, org, APP_LIST_LIMIT,
 	    app_list_one, &l);

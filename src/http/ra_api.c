@@ -29,6 +29,9 @@ http_ra_new(struct ra *ra)
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
 	h->ra = ra;
+	http_limit_init(&h->login_fail, RA_LOGIN_FAILURES_MAX,
+	    RA_LOGIN_FAILURES_WINDOW);
+	http_limit_init(&h->confirm, RA_CONFIRMS_PER_MINUTE, 60);
 	return h;
 }
 
@@ -43,6 +46,10 @@ http_ra_set_calls(struct http_ra *h, struct ca_calls *calls,
 void
 http_ra_free(struct http_ra *h)
 {
+	if (h == NULL)
+		return;
+	http_limit_destroy(&h->login_fail);
+	http_limit_destroy(&h->confirm);
 	free(h);
 }
 
@@ -303,8 +310,22 @@ ra_ep_login(struct ra_call *c)
 	struct ra_login in = { 0 };
 	struct ra_login_result out;
 	enum ra_status s;
+	time_t retry = 0;
 	int ok;
 
+	/* Too many failures from this address: refused before any check. */
+	if ((ok = http_limit_allow(&c->h->login_fail, c->req->client,
+	    (time_t)c->now, 0, &retry)) != 1) {
+		if (ok == -1)
+			http_limit_audit(c->h->ra, "ra.login.throttle",
+			    c->req->client, "more than 20 failed logins in 10 "
+			    "minutes from this address: logins from it "
+			    "refused until the window ends");
+		http_response_header(c->resp, "Retry-After", "%lld",
+		    (long long)retry);
+		return ra_error(c, 429, "too_many_failures", "too many failed "
+		    "logins from this address; try again later");
+	}
 	if (!ra_parse_body(c) || !ra_only_members(c, members) ||
 	    !ra_member_str(c, "name", 0, 64, &in.name, NULL) ||
 	    !ra_member_str(c, "password", 0, 1024, &in.password,
@@ -313,6 +334,10 @@ ra_ep_login(struct ra_call *c)
 		return 1;
 	in.source = c->req->client;
 	s = ra_login(c->h->ra, &in, c->now, &out);
+	/* A guess: wrong name, password or code, or a locked account. */
+	if (s == RA_BAD_CREDENTIALS || s == RA_TOTP_REPLAYED || s == RA_LOCKED)
+		http_limit_add(&c->h->login_fail, c->req->client,
+		    (time_t)c->now);
 	if (s == RA_LOCKED) {
 		http_response_header(c->resp, "Retry-After", "%lld",
 		    (long long)out.retry_after);

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "http/ratelimit.h"
 #include "http/server.h"
 #include "ra/account.h"
 
@@ -17,8 +18,18 @@
 struct conf;
 struct ca_calls;
 
+/*
+ * Per client address: failed logins (on top of each account's lock-out)
+ * and e-mail validation confirmations (public, no session).
+ */
+#define RA_LOGIN_FAILURES_MAX		20
+#define RA_LOGIN_FAILURES_WINDOW	600
+#define RA_CONFIRMS_PER_MINUTE		10
+
 struct http_ra {
 	struct ra	*ra;
+	struct http_limit login_fail;	/* failed logins per address */
+	struct http_limit confirm;	/* /validations/confirm per address */
 	struct ca_calls	*calls;		/* issuance/revocation on the worker */
 	const struct conf *conf;	/* the CA's (mail, validation); NULL:
 					   validation endpoints off */

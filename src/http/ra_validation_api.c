@@ -187,8 +187,24 @@ ra_v_confirm(struct ra_call *c)
 	char id[RA_VALIDATION_ID_LEN + 1];
 	const char *value, *why = NULL;
 	enum ra_status s;
+	time_t retry = 0;
 	size_t len;
+	int lim;
 
+	/* Anonymous: an address may not flood the store and the audit log. */
+	if ((lim = http_limit_allow(&c->h->confirm, c->req->client,
+	    (time_t)c->now, 1, &retry)) != 1) {
+		if (lim == -1)
+			http_limit_audit(c->h->ra, "ra.validation.throttle",
+			    c->req->client, "more than 10 confirmations a "
+			    "minute from this address: refused until the "
+			    "minute ends");
+		http_response_header(c->resp, "Retry-After", "%lld",
+		    (long long)retry);
+		return ra_error(c, 429, "too_many_requests", "at most 10 "
+		    "confirmations a minute from one address; try again "
+		    "later");
+	}
 	if (!ra_parse_body(c) || !ra_only_members(c, members) ||
 	    !ra_member_str(c, "value", 0, 128, &value, &len))
 		return 1;

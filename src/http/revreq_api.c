@@ -91,10 +91,11 @@ http_revreq_new(struct ra *ra, struct ca_calls *calls,
 		return NULL;
 	h->ra = ra;
 	h->conf = conf;
-	pthread_mutex_init(&h->limit_mu, NULL);
+	http_limit_init(&h->limit, REVREQ_REPORTS_PER_MINUTE, 60);
 	h->rv.revoke = rq_revoke_via_worker;
 	h->rv.arg = calls;
 	if (!http_subscriber_init(h)) {
+		http_limit_destroy(&h->limit);
 		free(h);
 		return NULL;
 	}
@@ -106,45 +107,8 @@ http_revreq_free(struct http_revreq *h)
 {
 	if (h == NULL)
 		return;
-	pthread_mutex_destroy(&h->limit_mu);
+	http_limit_destroy(&h->limit);
 	free(h);
-}
-
-/*
- * 1 if client may file one more report this minute. The table is small
- * and keyed by address; an address not in it takes the slot of the one
- * seen longest ago, so a flood from many addresses costs only memory
- * already allocated.
- */
-static int
-rq_report_allowed(struct http_revreq *h, const char *client, time_t now)
-{
-	time_t minute = now / 60;
-	size_t i, oldest = 0;
-	int ok;
-
-	pthread_mutex_lock(&h->limit_mu);
-	for (i = 0; i < REVREQ_REPORT_SOURCES; i++) {
-		if (strcmp(h->limit[i].addr, client) == 0)
-			break;
-		if (h->limit[i].minute < h->limit[oldest].minute)
-			oldest = i;
-	}
-	if (i == REVREQ_REPORT_SOURCES) {
-		i = oldest;
-		snprintf(h->limit[i].addr, sizeof(h->limit[i].addr), "%s",
-		    client);
-		h->limit[i].n = 0;
-	}
-	if (h->limit[i].minute != minute) {
-		h->limit[i].minute = minute;
-		h->limit[i].n = 0;
-	}
-	ok = h->limit[i].n < REVREQ_REPORTS_PER_MINUTE;
-	if (ok)
-		h->limit[i].n++;
-	pthread_mutex_unlock(&h->limit_mu);
-	return ok;
 }
 
 /* --- notices by mail (src/ra/mail.h) --------------------------------------- */
@@ -926,6 +890,7 @@ http_revreq_report_handler(void *arg, const struct http_request *req,
 	struct rq_call c;
 	enum ra_status s;
 	char due[32], by[32];
+	int lim;
 
 	rq_call_init(&c, arg, req, resp);
 	if (req->rest[0] != '\0')
@@ -958,7 +923,13 @@ http_revreq_report_handler(void *arg, const struct http_request *req,
 		return rq_call_end(&c, rq_error(&c, 400, "invalid",
 		    "description and contact must not be empty"));
 	in.source = req->client;
-	if (!rq_report_allowed(c.h, req->client, (time_t)c.now)) {
+	if ((lim = http_limit_allow(&c.h->limit, req->client,
+	    (time_t)c.now, 1, NULL)) != 1) {
+		if (lim == -1)
+			http_limit_audit(c.h->ra, "ra.report.throttle",
+			    req->client, "more than 10 problem reports a "
+			    "minute from this address: refused until the "
+			    "minute ends");
 		http_response_header(resp, "Retry-After", "60");
 		return rq_call_end(&c, rq_error(&c, 429, "too_many_reports",
 		    "at most 10 reports a minute from one address; try again "

@@ -4,11 +4,11 @@
 #include <pthread.h>
 #include <time.h>
 
+#include "http/ratelimit.h"
 #include "ra/revreq.h"
 
 /* Problem reports accepted per client address and minute. */
 #define REVREQ_REPORTS_PER_MINUTE	10
-#define REVREQ_REPORT_SOURCES		256
 
 /* Shared by revreq_api.c and subscriber.c only. */
 struct conf;
@@ -18,12 +18,7 @@ struct http_revreq {
 	const struct conf *conf;	/* [mail], for notices; may be NULL */
 	struct ra_revoker rv;	/* ca_revoke through ca_call() */
 	char		 csp[256];	/* the pages' Content-Security-Policy */
-	pthread_mutex_t	 limit_mu;	/* the report rate limit */
-	struct {
-		char	 addr[64];
-		time_t	 minute;
-		unsigned int n;
-	}		 limit[REVREQ_REPORT_SOURCES];
+	struct http_limit limit;	/* the report rate limit */
 };
 
 /*

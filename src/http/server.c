@@ -189,6 +189,23 @@ http_etag_match(const char *header, const char *etag)
 	return 0;
 }
 
+int
+http_client_loopback(const char *client)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (client == NULL || strnlen(client, 64) == 64)
+		return 0;
+	if (inet_pton(AF_INET, client, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, client, &a6) != 1)
+		return 0;
+	if (IN6_IS_ADDR_LOOPBACK(&a6))
+		return 1;
+	return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+}
+
 uint64_t
 http_now_ns(void)
 {

@@ -211,6 +211,13 @@ int http_date_parse(const char *s, time_t *t);
  */
 int http_etag_match(const char *header, const char *etag);
 
+/*
+ * 1 if client (http_request.client) is a loopback address: IPv4
+ * 127.0.0.0/8, IPv6 ::1, or 127.0.0.0/8 mapped into IPv6; 0 for any
+ * other address, a malformed one or "" (unknown).
+ */
+int http_client_loopback(const char *client);
+
 /* Monotonic clock in nanoseconds (request latency). */
 uint64_t http_now_ns(void);
 

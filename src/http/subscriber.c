@@ -10,7 +10,11 @@
  *   SameSite=Strict; Path=/subscriber), 5 minutes idle, 15 at most; the
  *   store keeps its SHA-256 only.
  * - CSRF: every form carries the session's synchronizer token, compared
- *   in constant time; a POST without it changes nothing.
+ *   in constant time; a POST without it changes nothing. The login form,
+ *   before any session, carries a pre-session token that is also a
+ *   cookie (inkan_sub_login, SameSite=Strict): a login whose field and
+ *   cookie differ (a cross-site POST) is refused and audited, so no
+ *   other site can log a browser into its own certificate's page.
  * - Content-Security-Policy default-src 'none', the one inline style
  *   allowed by its hash; every echoed value HTML-escaped.
  */
@@ -32,6 +36,8 @@
 #include "util/log.h"
 
 #define SUB_COOKIE	"inkan_sub"
+#define SUB_LOGIN_COOKIE "inkan_sub_login"	/* the login form's token */
+#define SUB_LOGIN_AGE	3600
 #define SUB_FIELDS_MAX	8
 
 static const char sub_style[] =
@@ -313,21 +319,30 @@ sub_field(const struct sub_call *c, const char *name, size_t *len)
 
 /* --- session ------------------------------------------------------------------------ */
 
+/* The value of cookie name (its length in *len), or NULL. */
 static const char *
-sub_cookie(const struct http_request *req, size_t *len)
+sub_cookie_named(const struct http_request *req, const char *name,
+    size_t *len)
 {
 	const char *v, *p;
+	size_t n = strlen(name);
 
 	if ((v = http_request_header(req, "Cookie")) == NULL)
 		return NULL;
-	for (p = v; (p = strstr(p, SUB_COOKIE "=")) != NULL; p++) {
-		if (p != v && p[-1] != ' ' && p[-1] != ';')
+	for (p = v; (p = strstr(p, name)) != NULL; p++) {
+		if ((p != v && p[-1] != ' ' && p[-1] != ';') || p[n] != '=')
 			continue;
-		p += strlen(SUB_COOKIE "=");
+		p += n + 1;
 		*len = strcspn(p, "; \t");
 		return p;
 	}
 	return NULL;
+}
+
+static const char *
+sub_cookie(const struct http_request *req, size_t *len)
+{
+	return sub_cookie_named(req, SUB_COOKIE, len);
 }
 
 static void
@@ -371,13 +386,72 @@ sub_csrf(struct sub_call *c)
 	    "Nothing was changed; reload the page and try again."), 0;
 }
 
+/*
+ * The login form's token: the browser's pre-session cookie if it is a
+ * well-formed one, else a new one from the CSPRNG, set as that cookie.
+ */
+static int
+sub_login_token(struct sub_call *c, char t[RA_TOKEN_TEXT_LEN + 1])
+{
+	unsigned char hash[RA_TOKEN_HASH_LEN];
+	const char *v;
+	size_t len = 0;
+
+	if ((v = sub_cookie_named(c->req, SUB_LOGIN_COOKIE, &len)) != NULL &&
+	    ra_token_hash(v, len, hash)) {
+		memcpy(t, v, RA_TOKEN_TEXT_LEN);
+		t[RA_TOKEN_TEXT_LEN] = '\0';
+		return 1;
+	}
+	if (!ra_token_new(t, hash))
+		return 0;
+	return http_response_header(c->resp, "Set-Cookie", SUB_LOGIN_COOKIE
+	    "=%s; Path=" REVREQ_SUBSCRIBER "; Max-Age=%d; Secure; HttpOnly; "
+	    "SameSite=Strict", t, SUB_LOGIN_AGE);
+}
+
+/*
+ * Login CSRF: the form's csrf field must equal the pre-session cookie
+ * (compared in constant time); audited when not.
+ */
+static int
+sub_login_csrf(struct sub_call *c)
+{
+	unsigned char hash[RA_TOKEN_HASH_LEN];
+	const char *t, *k;
+	size_t tlen = 0, klen = 0;
+	struct ra_audit_event ev = { 0 };
+
+	t = sub_field(c, "csrf", &tlen);
+	k = sub_cookie_named(c->req, SUB_LOGIN_COOKIE, &klen);
+	if (t != NULL && k != NULL && tlen == RA_TOKEN_TEXT_LEN &&
+	    klen == RA_TOKEN_TEXT_LEN && ra_token_hash(k, klen, hash) &&
+	    sodium_memcmp(t, k, RA_TOKEN_TEXT_LEN) == 0)
+		return 1;
+	ev.type = "ra.subscriber.csrf";
+	ev.actor = "anonymous";
+	ev.role = "subscriber";
+	ev.auth = "none";
+	ev.source = c->req->client;
+	ev.object = "subscriber-login";
+	ev.outcome = "refused";
+	ev.detail = t == NULL ? "login form without CSRF token" : k == NULL ?
+	    "login form without the page's cookie (cross-site?)" :
+	    "login form whose CSRF token is not the page's cookie";
+	ra_audit_event(c->h->ra, &ev);
+	return 0;
+}
+
 /* --- pages ---------------------------------------------------------------------------- */
 
 static int
 sub_login_page(struct sub_call *c, int status, const char *error)
 {
+	char t[RA_TOKEN_TEXT_LEN + 1];
 	struct sub_buf b = { 0 };
 
+	if (!sub_login_token(c, t))
+		return 0;
 	sub_head(&b, "Certificate suspension and revocation");
 	if (error != NULL) {
 		sub_add(&b, "<p class=\"err\">");
@@ -387,7 +461,9 @@ sub_login_page(struct sub_call *c, int status, const char *error)
 	sub_add(&b, "<p>Log in with your certificate's serial number and the "
 	    "login password you received with it (CP-4.9.15).</p>\n"
 	    "<form method=\"post\" action=\"/subscriber/login\">"
-	    "<label>Serial number <input name=\"serial\" required "
+	    "<input type=\"hidden\" name=\"csrf\" value=\"");
+	sub_esc(&b, t);
+	sub_add(&b, "\"><label>Serial number <input name=\"serial\" required "
 	    "maxlength=\"64\" autocomplete=\"off\"></label>"
 	    "<label>Issuing CA (only if asked) <input name=\"issuer\" "
 	    "maxlength=\"64\"></label>"
@@ -530,8 +606,8 @@ sub_cookie_set(struct sub_call *c, const char *token, int64_t max_age)
 static int
 sub_login(struct sub_call *c)
 {
-	static const char *const fields[] = { "serial", "issuer", "password",
-	    NULL };
+	static const char *const fields[] = { "csrf", "serial", "issuer",
+	    "password", NULL };
 	struct ra_subscriber_login in = { 0 };
 	char token[RA_TOKEN_TEXT_LEN + 1];
 	const char *why = NULL;
@@ -542,6 +618,12 @@ sub_login(struct sub_call *c)
 
 	if (!sub_form(c, fields))
 		return 1;
+	if (!sub_login_csrf(c)) {
+		sodium_memzero(c->form, sizeof(c->form));
+		return sub_login_page(c, 403, "This login form was not sent "
+		    "from this site's page (CSRF token missing or wrong). "
+		    "Nothing was checked; log in again below.");
+	}
 	in.serial = sub_field(c, "serial", NULL);
 	in.issuer = sub_field(c, "issuer", &len);
 	in.password = sub_field(c, "password", &in.password_len);

@@ -662,6 +662,57 @@ app_lapse(struct ra *ra, struct store_app *a, int64_t now)
 	    "14 days after issuance without objection (CP-4.4.1)");
 }
 
+/* The ids of applications whose acceptance fell due (at most a batch). */
+#define APP_LAPSE_BATCH	64
+
+struct app_lapsed {
+	int64_t		 now;
+	int64_t		 id[APP_LAPSE_BATCH];
+	size_t		 n;
+};
+
+static int
+app_lapsed_one(const struct store_app *a, void *arg)
+{
+	struct app_lapsed *l = arg;
+
+	if (app_accept_due(a, l->now) && l->n < APP_LAPSE_BATCH)
+		l->id[l->n++] = a->id;
+	return 1;
+}
+
+int
+app_accept_lapsed(struct ra *ra, int64_t now)
+{
+	struct app_lapsed l;
+	struct store_app *a;
+	int done = 0, before, ok;
+
+	do {
+		before = done;
+		memset(&l, 0, sizeof(l));
+		l.now = now;
+		pthread_mutex_lock(&ra->mu);
+		ok = store_app_each(ra->st, NULL, -1, app_lapsed_one, &l);
+		pthread_mutex_unlock(&ra->mu);
+		if (!ok)
+			return -1;
+		for (size_t i = 0; i < l.n; i++) {
+			pthread_mutex_lock(&ra->mu);
+			ok = store_app_get(ra->st, l.id[i], &a);
+			pthread_mutex_unlock(&ra->mu);
+			if (!ok || a == NULL)
+				return -1;
+			if (app_accept_due(a, now)) {
+				app_lapse(ra, a, now);
+				done += a->accepted_at != 0;
+			}
+			store_app_free(a);
+		}
+	} while (l.n == APP_LAPSE_BATCH && done > before);
+	return done;
+}
+
 /* Loads id; RA_FORBIDDEN (audited) for another organisation's. */
 static enum ra_status
 app_load(struct ra *ra, const struct ra_principal *by, int64_t id,

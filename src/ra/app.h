@@ -171,6 +171,14 @@ enum ra_status app_decide(struct ra *ra, const struct app_env *env,
 enum ra_status app_accept(struct ra *ra, const struct ra_principal *by,
     int64_t id, int64_t now, char *why, size_t whylen);
 
+/*
+ * CP-4.4.1: records every acceptance that fell due by now (14 days
+ * without objection), each audited as the system's; inkand's worker
+ * calls it every minute and the listing before it reads. Returns how
+ * many were recorded, -1 if the store could not be read.
+ */
+int app_accept_lapsed(struct ra *ra, int64_t now);
+
 /* Records an objection: no acceptance by lapse of time. */
 enum ra_status app_object(struct ra *ra, const struct ra_principal *by,
     int64_t id, const char *text, int64_t now, char *why, size_t whylen);

@@ -136,8 +136,10 @@ PW1=$(sed -n 's/^Password: \([^ ]*\).*/\1/p' "$(cat "$TMP/pwmail")" | tr -d '\r'
     fail "the suspension password went to someone else"
 # It opens the subscriber page for this certificate (CP-4.9.13-4.9.15).
 S1HEX=$(openssl x509 -in "$TMP/a1-leaf.pem" -noout -serial | cut -d= -f2)
+curl -s -c "$TMP/sub.jar" -b "$TMP/sub.jar" "$BASE/subscriber/" > "$TMP/sub.html"
+LCSRF=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$TMP/sub.html")
 CODE=$(curl -s -o /dev/null -w '%{http_code}' -c "$TMP/sub.jar" \
-    -b "$TMP/sub.jar" --data-urlencode "serial=$S1HEX" \
+    -b "$TMP/sub.jar" --data-urlencode "csrf=$LCSRF" --data-urlencode "serial=$S1HEX" \
     --data-urlencode "password=$PW1" "$BASE/subscriber/login")
 [ "$CODE" = 303 ] || fail "subscriber login with the mailed password: HTTP $CODE"
 curl -s -b "$TMP/sub.jar" "$BASE/subscriber/certificate" > "$TMP/sub.html"
@@ -241,6 +243,14 @@ expect "auditor cannot take the key" 403 forbidden
 # --- acceptance after 14 days, objection (CP-4.4.1) ------------------------
 
 sqlite3 "$CA/inkan.db" "UPDATE ra_applications SET issued_at = issued_at - 15 * 86400 WHERE id = $A2"
+# Listing records it too, with no read of the application itself.
+get /applications "$OP"
+expect "list after the 14 days" 200
+grep -q "{\"accepted_at\":[0-9][0-9]*,\"id\":$A2," "$TMP/b" ||
+    fail "listing does not show $A2 accepted: $(cat "$TMP/b")"
+[ "$(sqlite3 "$CA/inkan.db" "SELECT accepted_how FROM ra_applications WHERE id = $A2")" = auto ] ||
+    fail "listing did not record the acceptance of $A2"
+ok "listing records the acceptance that fell due (CP-4.4.1)"
 curl -sS -H "Authorization: Bearer $TOKEN" "$U/applications/$ID" > "$TMP/b"
 has '"how":"auto"' "accepted by lapse of time"
 audited "automatic acceptance" '"type":"ra\.app\.accept".*14 days'
@@ -294,6 +304,43 @@ sqlite3 "$CA/inkan.db" "UPDATE ra_applications SET issued_at = issued_at - 30 * 
 lra acme GET "/applications/$A3"
 ! grep -q '"acceptance":' "$TMP/b" || fail "accepted despite the objection"
 ok "an objection stops acceptance by lapse of time (CP-4.4.1)"
+
+# inkand's worker records acceptance by lapse of time every minute (and at
+# start), whether or not anyone reads or lists the application.
+make_csr "$TMP/sub4" 2048
+printf '{"policy":"client","subject":"/C=JP/O=acme-lra K.K./CN=Ichiro Ito","applicant_name":"Ichiro Ito","applicant_email":"ichiro@acme.example","cp_cps_version":"1.00","agreed":true,"csr":"%s"}' \
+    "$(json_pem "$TMP/sub4.csr")" > "$TMP/app4.json"
+lra acme POST /applications -H 'Content-Type: application/json' --data-binary @"$TMP/app4.json"
+expect "a fourth application" 201
+A4=$(jint id)
+for item in identity authority dn; do
+	lra_post acme "/applications/$A4/checks/$item" '{"result":"pass"}'
+	expect "LRA records $item" 200
+done
+totp lop
+lra_post acme "/applications/$A4/approve" "{\"operator\":\"lop\",\"totp\":\"$TOTP\"}"
+expect "fourth approved" 200
+has '"status":"issued"' "fourth issued"
+stop_inkand
+sqlite3 "$CA/inkan.db" "UPDATE ra_applications SET issued_at = issued_at - 15 * 86400 WHERE id = $A4"
+[ -z "$(sqlite3 "$CA/inkan.db" "SELECT accepted_how FROM ra_applications WHERE id = $A4")" ] ||
+    fail "$A4 accepted before the worker ran"
+start_inkand
+t=0
+while [ "$(sqlite3 "$CA/inkan.db" "SELECT accepted_how FROM ra_applications WHERE id = $A4")" != auto ]; do
+	[ $t -lt 100 ] || fail "the worker did not record the acceptance of $A4"
+	sleep 0.1
+	t=$((t + 1))
+done
+[ "$(sqlite3 "$CA/inkan.db" "SELECT accepted_by FROM ra_applications WHERE id = $A4")" = inkan ] ||
+    fail "acceptance of $A4 not recorded as the system's"
+audited "worker acceptance" "\"type\":\"ra\.app\.accept\".*\"object\":\"application:$A4\".*14 days"
+# The objected one stays unaccepted.
+[ -z "$(sqlite3 "$CA/inkan.db" "SELECT accepted_how FROM ra_applications WHERE id = $A3")" ] ||
+    fail "the worker accepted $A3 despite the objection"
+grep -q 'applications: 1 accepted by lapse of time' "$TMP/inkand.err" ||
+    fail "worker log: $(tail -5 "$TMP/inkand.err")"
+ok "inkand's worker records acceptance by lapse of time with no read (CP-4.4.1)"
 
 # --- the CLI reads them ----------------------------------------------------
 

@@ -613,9 +613,44 @@ H=$(sed -n 's/.*<style>\(.*\)<\/style>.*/\1/p' "$TMP/b" | tr -d '\n' |
 grep -qiF "'sha256-$H'" "$TMP/h" || fail "CSP hash is not the style's ($H)"
 ok "login page: plain HTML, CSP default-src 'none' with the style's hash"
 
-page POST /login --data-urlencode "serial=$SUB" --data-urlencode "password=wrong password here"
+# Login CSRF: the form carries a pre-session token that is also a
+# SameSite=Strict cookie; a login without both, equal, is refused (403),
+# checks nothing and is audited.
+grep -qi '^set-cookie: inkan_sub_login=[A-Za-z0-9_-]\{43\}; Path=/subscriber; Max-Age=3600; Secure; HttpOnly; SameSite=Strict' \
+    "$TMP/h" || fail "login cookie: $(grep -i set-cookie "$TMP/h")"
+login_token() {
+	LCSRF=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$TMP/b" | head -1)
+	[ ${#LCSRF} -eq 43 ] || fail "login form token '$LCSRF'"
+}
+login_token
+grep -qF "inkan_sub_login=$LCSRF" "$TMP/h" || fail "form token is not the cookie"
+page GET /
+grep -qF "name=\"csrf\" value=\"$LCSRF\"" "$TMP/b" || fail "login token not kept"
+grep -qi '^set-cookie' "$TMP/h" && fail "login cookie set again"
+page POST /login --data-urlencode "serial=$SUB" --data-urlencode "password=$SUBPW"
+[ "$CODE" = 403 ] || fail "login without the form's token: $CODE"
+grep -q 'CSRF token missing or wrong' "$TMP/b" || fail "login CSRF page: $(cat "$TMP/b")"
+grep -qi '^set-cookie: inkan_sub=' "$TMP/h" && fail "a session despite the CSRF refusal"
+audited "login CSRF, no token" '"type":"ra\.subscriber\.csrf".*"object":"subscriber-login","outcome":"denied","detail":\{"note":"login form without CSRF token"'
+# A cross-site POST: the attacker's page cannot send the victim's
+# SameSite=Strict cookie, nor read its value.
+CODE=$(curl -s -o "$TMP/b" -w '%{http_code}' -H 'Origin: https://evil.example' \
+    --data-urlencode "csrf=$LCSRF" --data-urlencode "serial=$SUB" \
+    --data-urlencode "password=$SUBPW" "$S/login") || CODE=000
+[ "$CODE" = 403 ] || fail "cross-site login (no cookie): $CODE"
+audited "login CSRF, no cookie" '"type":"ra\.subscriber\.csrf".*"object":"subscriber-login","outcome":"denied","detail":\{"note":"login form without the page.s cookie'
+OTHER=$(printf '%s' "$LCSRF" | tr 'A-Za-z' 'B-ZAb-za')
+page POST /login --data-urlencode "csrf=$OTHER" --data-urlencode "serial=$SUB" --data-urlencode "password=$SUBPW"
+[ "$CODE" = 403 ] || fail "login with another token: $CODE"
+audited "login CSRF, other token" '"type":"ra\.subscriber\.csrf".*"object":"subscriber-login","outcome":"denied","detail":\{"note":"login form whose CSRF token is not'
+grep '"type":"ra\.subscriber\.login"' "$TMP/audit.jsonl" | grep -q "$SUB" &&
+    fail "a refused login form was checked (ra.subscriber.login recorded)"
+unchanged sub
+ok "login CSRF: without the form token, without the cookie, or with another: 403, audited, nothing checked"
+
+page POST /login --data-urlencode "csrf=$LCSRF" --data-urlencode "serial=$SUB" --data-urlencode "password=wrong password here"
 [ "$CODE" = 401 ] || fail "wrong password: $CODE"
-page POST /login --data-urlencode "serial=<b>$SUB</b>" --data-urlencode "password=x"
+page POST /login --data-urlencode "csrf=$LCSRF" --data-urlencode "serial=<b>$SUB</b>" --data-urlencode "password=x"
 [ "$CODE" = 400 ] || fail "markup in serial: $CODE"
 grep -q '<b>' "$TMP/b" && fail "markup echoed"
 page POST /login -H 'Content-Type: application/json' --data-binary '{}'
@@ -630,14 +665,16 @@ page POST /login --data-binary "serial=$SUB&password=x&admin=1"
 [ "$CODE" = 400 ] || fail "unknown field: $CODE"
 page POST /login --data-binary "serial=$SUB&password=$(head -c 5000 /dev/zero | tr '\0' a)"
 [ "$CODE" = 413 ] || fail "oversized form: $CODE"
-page POST /login --data-urlencode "serial=' OR '1'='1" --data-urlencode "password=' OR '1'='1"
+page POST /login --data-urlencode "csrf=$LCSRF" --data-urlencode "serial=' OR '1'='1" --data-urlencode "password=' OR '1'='1"
 [ "$CODE" = 400 ] || fail "SQL-looking serial: $CODE"
 ok "login: wrong password, markup, JSON, repeated/unknown fields, NUL, oversized, SQL refused"
 
 # The documented login (docs/api.md), as written.
-curl -sS -c jar -b jar --data-urlencode "serial=$SUB" --data-urlencode "password=$SUBPW" "$S/login" > /dev/null
-grep -q 'inkan_sub' "$JAR" || fail "no session cookie kept: $(cat "$JAR")"
-page POST /login --data-urlencode "serial=$SUB" --data-urlencode "password=$SUBPW"
+curl -sS -c jar -b jar -o login.html "$S/"
+LCSRF=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' login.html)
+curl -sS -c jar -b jar --data-urlencode "csrf=$LCSRF" --data-urlencode "serial=$SUB" --data-urlencode "password=$SUBPW" "$S/login" > /dev/null
+grep -q 'inkan_sub	' "$JAR" || fail "no session cookie kept: $(cat "$JAR")"
+page POST /login --data-urlencode "csrf=$LCSRF" --data-urlencode "serial=$SUB" --data-urlencode "password=$SUBPW"
 [ "$CODE" = 303 ] || fail "login: $CODE $(cat "$TMP/b")"
 grep -qi '^set-cookie: inkan_sub=.*; Path=/subscriber; Max-Age=900; Secure; HttpOnly; SameSite=Strict' \
     "$TMP/h" || fail "cookie attributes: $(grep -i set-cookie "$TMP/h")"
@@ -686,7 +723,9 @@ page GET /certificate
 
 # Code signing: no suspension (CSBR 4.9.13); revocation offered.
 rm -f "$JAR"
-page POST /login --data-urlencode "serial=$CS" --data-urlencode "password=$(cat "$TMP/cs.pw")"
+page GET /
+login_token
+page POST /login --data-urlencode "csrf=$LCSRF" --data-urlencode "serial=$CS" --data-urlencode "password=$(cat "$TMP/cs.pw")"
 [ "$CODE" = 303 ] || fail "code-signing login: $CODE"
 page GET /certificate
 grep -q 'action="/subscriber/suspend"' "$TMP/b" && fail "suspend offered for code signing"
@@ -702,7 +741,9 @@ ok "code signing: suspension refused (CSBR 4.9.13), revocation offered"
 
 # Every echoed value is HTML-escaped.
 rm -f "$JAR"
-page POST /login --data-urlencode "serial=$(cat "$TMP/xss.serial")" --data-urlencode "password=$(cat "$TMP/xss.pw")"
+page GET /
+login_token
+page POST /login --data-urlencode "csrf=$LCSRF" --data-urlencode "serial=$(cat "$TMP/xss.serial")" --data-urlencode "password=$(cat "$TMP/xss.pw")"
 [ "$CODE" = 303 ] || fail "markup subject login: $CODE"
 page GET /certificate
 grep -q '<b>' "$TMP/b" && fail "subject markup echoed as HTML: $(grep -F 'Subject' "$TMP/b")"
@@ -713,11 +754,13 @@ ok "the subject's markup is shown escaped"
 # Wrong passwords lock the login (back-off as for accounts).
 LOCK=$(cat "$TMP/lock.serial")
 rm -f "$JAR"
+page GET /
+login_token
 for i in 1 2 3 4 5; do
-	page POST /login --data-urlencode "serial=$LOCK" --data-urlencode "password=wrong $i"
+	page POST /login --data-urlencode "csrf=$LCSRF" --data-urlencode "serial=$LOCK" --data-urlencode "password=wrong $i"
 	[ "$CODE" = 401 ] || fail "wrong password $i: $CODE"
 done
-page POST /login --data-urlencode "serial=$LOCK" --data-urlencode "password=$(cat "$TMP/lock.pw")"
+page POST /login --data-urlencode "csrf=$LCSRF" --data-urlencode "serial=$LOCK" --data-urlencode "password=$(cat "$TMP/lock.pw")"
 [ "$CODE" = 429 ] || fail "locked login with the right password: $CODE"
 grep -qi '^retry-after: ' "$TMP/h" || fail "no Retry-After"
 audited "subscriber lock-out" '"type":"ra\.subscriber\.lockout".*"outcome":"ok"'
