@@ -123,6 +123,11 @@ CONF
 smtp_pid=
 start_smtp() {
 	mkdir -p "$demo/mail"
+	# The sink numbers from 0001 again: keep an earlier run's mails.
+	if ls "$demo/mail"/*.eml > /dev/null 2>&1; then
+		old=$demo/mail/run-$(date +%Y%m%dT%H%M%S)
+		mkdir -p "$old" && mv "$demo/mail"/*.eml "$old/"
+	fi
 	: > "$demo/mail/sink.out"
 	/usr/bin/python3 tests/ra/smtp_sink.py --port "$smtp_port" \
 	    --dir "$demo_abs/mail" --max-seconds 31536000 \
