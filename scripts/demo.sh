@@ -4,7 +4,10 @@
 # policy, publishes the CP, CRLs and OCSP responses, then serves the
 # repository, CRLs and OCSP on 127.0.0.1:8080, and the LDAP directory named
 # in the certificates' CRL distribution points (slapd on 127.0.0.1:3890,
-# filled by inkand), until Ctrl-C.
+# filled by inkand), until Ctrl-C. The RA API is on the same port: the
+# demo makes an RA operator account (password in demo/ra-operator.pw) and
+# runs a local SMTP sink (tests/ra/smtp_sink.py, 127.0.0.1:2525) that keeps
+# every mail the RA sends as demo/mail/NNNN.eml.
 # Run it again to serve the same demo CA; remove ./demo to start anew.
 set -eu
 cd "$(dirname "$0")/.."
@@ -15,6 +18,8 @@ demo=${DEMO_DIR:-demo}
 listen=${DEMO_LISTEN:-127.0.0.1:8080}
 # As ldap_url in etc/inkan.conf.example: the URL in the certificates.
 ldap_port=3890
+smtp_port=${DEMO_SMTP_PORT:-2525}
+ra_user=demo-ra
 inkan=./build/inkan
 inkand=./build/inkand
 ca=$demo/ca
@@ -26,6 +31,8 @@ umask 077
 # Demo only: a real CA keeps its passphrase with its key custodians.
 [ -f "$demo/passphrase" ] || openssl rand -base64 24 > "$demo/passphrase"
 [ -f "$demo/ldap.pw" ] || openssl rand -base64 24 > "$demo/ldap.pw"
+[ -f "$demo/ra-operator.pw" ] ||
+    openssl rand -base64 24 > "$demo/ra-operator.pw"
 umask 022
 export INKAN_PASSPHRASE_FILE="$demo/passphrase"
 
@@ -40,6 +47,9 @@ create() {
 ldap_bind_dn = cn=inkan,c=JP\\
 ldap_bind_password_file = $demo_abs/ldap.pw" etc/inkan.conf.example \
 	    > "$demo/inkan.conf"
+	# The RA's mail goes to the demo's SMTP sink (docs/configuration.md).
+	printf '\n%s\n' "[mail]" "smtp_url = smtp://127.0.0.1:$smtp_port" \
+	    "from = ra@example.jp" >> "$demo/inkan.conf"
 	$inkan --dir "$ca" init --config "$demo/inkan.conf" \
 		--key-blocklist src/lint/blocklist.sha256
 	mkdir -p "$sub"
@@ -107,9 +117,48 @@ CONF
 	slapd_pid=
 }
 
+# A real SMTP server (Debian's aiosmtpd) on 127.0.0.1 that writes every
+# message it accepts as demo/mail/NNNN.eml: the RA's notices, PINs and
+# validation values land there instead of leaving the machine.
+smtp_pid=
+start_smtp() {
+	mkdir -p "$demo/mail"
+	# The sink numbers from 0001 again: keep an earlier run's mails.
+	if ls "$demo/mail"/*.eml > /dev/null 2>&1; then
+		old=$demo/mail/run-$(date +%Y%m%dT%H%M%S)
+		mkdir -p "$old" && mv "$demo/mail"/*.eml "$old/"
+	fi
+	: > "$demo/mail/sink.out"
+	/usr/bin/python3 tests/ra/smtp_sink.py --port "$smtp_port" \
+	    --dir "$demo_abs/mail" --max-seconds 31536000 \
+	    > "$demo/mail/sink.out" 2> "$demo/mail/sink.log" &
+	smtp_pid=$!
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		grep -q '^ready' "$demo/mail/sink.out" && return 0
+		kill -0 "$smtp_pid" 2>/dev/null || break
+		sleep 0.5
+	done
+	echo "demo: the SMTP sink did not start (see $demo/mail/sink.log);" \
+	    "mails will fail and be recorded as failed" >&2
+	kill "$smtp_pid" 2>/dev/null || :
+	smtp_pid=
+}
+
+# The RA operator of the demo (CP-5.2): TOTP is mandatory for the role, so
+# its first login gives an enrolment-only session until it enrols.
+add_ra_operator() {
+	$inkan --dir "$ca" account list 2>/dev/null |
+	    grep -q "^$ra_user[[:space:]]" && return 0
+	$inkan --dir "$ca" account add "$ra_user" --role ra \
+	    --password-file "$demo/ra-operator.pw"
+}
+
 [ -e "$ca/inkan.db" ] || create
+add_ra_operator
 start_slapd
-trap '[ -z "$slapd_pid" ] || kill "$slapd_pid" 2>/dev/null || :' EXIT
+start_smtp
+trap '[ -z "$slapd_pid" ] || kill "$slapd_pid" 2>/dev/null || :
+[ -z "$smtp_pid" ] || kill "$smtp_pid" 2>/dev/null || :' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -126,5 +175,29 @@ echo "demo: metrics, health       $base/metrics  $base/healthz"
 echo "demo: LDAP directory        ldap://127.0.0.1:$ldap_port (c=JP; CRLs, CA certificates)"
 echo "demo: try  openssl ocsp -issuer $ca/repository/certs/pubca1.rootca2.pem \\"
 echo "             -cert $sub/client.pem -url $base/ocsp/pubca1 -resp_text"
+echo "demo: RA API                $base/ra/v1 (docs/api.md)"
+echo "demo: RA operator           $ra_user (role ra), password in $demo/ra-operator.pw"
+echo "demo: problem reports       $base/problem-report (anyone, JSON)"
+echo "demo: subscriber page       $base/subscriber/ (suspension, revocation)"
+[ -z "$smtp_pid" ] ||
+echo "demo: mail sink             smtp://127.0.0.1:$smtp_port -> $demo/mail/NNNN.eml"
+# The first calls, as in docs/api.md: log in (enrolment-only session),
+# enrol TOTP with oathtool, then the full session's first requests.
+cat <<EOF
+demo: first RA calls, from another terminal in $(pwd):
+  U=$base/ra/v1
+  printf '{"name":"$ra_user","password":"%s"}\\n' "\$(head -n 1 $demo/ra-operator.pw)" > login.json
+  curl -sS -H 'Content-Type: application/json' -d @login.json "\$U/login"
+  TOKEN=...   # the "token" member
+  curl -sS -X POST -H "Authorization: Bearer \$TOKEN" "\$U/mfa/enrol"
+  SECRET=...  # the "secret" member (or the otpauth:// URI in an app)
+  CODE=\$(oathtool --totp -b "\$SECRET")
+  curl -sS -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -d "{\\"totp\\":\\"\$CODE\\"}" "\$U/mfa/confirm"
+  curl -sS -H "Authorization: Bearer \$TOKEN" "\$U/me"
+  curl -sS -H "Authorization: Bearer \$TOKEN" "\$U/orgs"
+  curl -sS -H "Authorization: Bearer \$TOKEN" "\$U/revocations"
+  curl -sS -H "Authorization: Bearer \$TOKEN" "\$U/reports"
+  # later logins add "totp":"CODE" (a fresh oathtool code) to login.json
+EOF
 echo "demo: serving until Ctrl-C"
 $inkand --dir "$ca" --listen "$listen" --foreground
