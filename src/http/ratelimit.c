@@ -21,9 +21,14 @@ http_limit_destroy(struct http_limit *l)
 	pthread_mutex_destroy(&l->mu);
 }
 
-/* The slot of client, under l->mu: its own, or the stalest one taken. */
+/*
+ * The slot of client, under l->mu: its own, or the stalest one taken. A
+ * window starts at the first event counted in it and lasts l->window
+ * seconds from there, so a burst cannot straddle two windows aligned to
+ * the clock and pass twice the limit.
+ */
 static size_t
-http_limit_slot(struct http_limit *l, const char *client, time_t start)
+http_limit_slot(struct http_limit *l, const char *client, time_t now)
 {
 	size_t i, oldest = 0;
 
@@ -39,34 +44,45 @@ http_limit_slot(struct http_limit *l, const char *client, time_t start)
 		    client);
 		l->slot[i].n = 0;
 		l->slot[i].refused = 0;
-		l->slot[i].start = start;
-	}
-	if (l->slot[i].start != start) {
-		l->slot[i].start = start;
+		l->slot[i].start = now;
+	} else if (l->slot[i].n > 0 &&
+	    now - l->slot[i].start >= (time_t)l->window) {
 		l->slot[i].n = 0;
 		l->slot[i].refused = 0;
+		l->slot[i].start = now;
 	}
 	return i;
+}
+
+/* One more event in slot i at now; the first one starts the window. */
+static void
+http_limit_count(struct http_limit *l, size_t i, time_t now)
+{
+	if (l->slot[i].n == 0)
+		l->slot[i].start = now;
+	if (l->slot[i].n < l->max)
+		l->slot[i].n++;
 }
 
 int
 http_limit_allow(struct http_limit *l, const char *client, time_t now,
     int count, time_t *retry)
 {
-	time_t start = now / (time_t)l->window;
+	time_t end;
 	size_t i;
 	int ok;
 
 	pthread_mutex_lock(&l->mu);
-	i = http_limit_slot(l, client, start);
+	i = http_limit_slot(l, client, now);
 	ok = l->slot[i].n < l->max;
 	if (ok && count)
-		l->slot[i].n++;
+		http_limit_count(l, i, now);
 	else if (!ok)
 		ok = l->slot[i].refused++ == 0 ? -1 : 0;
+	end = l->slot[i].start + (time_t)l->window;
 	pthread_mutex_unlock(&l->mu);
 	if (ok != 1 && retry != NULL)
-		*retry = (start + 1) * (time_t)l->window - now;
+		*retry = end > now ? end - now : 1;
 	return ok;
 }
 
@@ -76,9 +92,8 @@ http_limit_add(struct http_limit *l, const char *client, time_t now)
 	size_t i;
 
 	pthread_mutex_lock(&l->mu);
-	i = http_limit_slot(l, client, now / (time_t)l->window);
-	if (l->slot[i].n < l->max)
-		l->slot[i].n++;
+	i = http_limit_slot(l, client, now);
+	http_limit_count(l, i, now);
 	pthread_mutex_unlock(&l->mu);
 }
 

@@ -6,7 +6,8 @@
 #include <time.h>
 
 /*
- * A per-client-address counter over fixed windows, for the public and
+ * A per-client-address counter over windows that start at an address's
+ * first event and last a fixed time, for the public and
  * pre-authentication endpoints (problem reports, e-mail validation
  * confirmations, failed RA logins). The table is small and keyed by
  * address; an address not in it takes the slot of the one seen longest
@@ -21,7 +22,7 @@ struct http_limit {
 	unsigned int	 window;	/* seconds */
 	struct {
 		char	 addr[64];
-		time_t	 start;		/* the window's, now / window */
+		time_t	 start;		/* the window's first event */
 		unsigned int n;
 		int	 refused;	/* refusals told of this window */
 	}		 slot[HTTP_LIMIT_SOURCES];

@@ -1,8 +1,8 @@
 /*
  * Tests of src/http/ratelimit.c and http_client_loopback():
  *
- * - the per-address limit: max events per fixed window, per address,
- *   counted or only checked, one refusal flagged per window (the one to
+ * - the per-address limit: max events per window (from the first event),
+ *   per address, counted or only checked, one refusal flagged per window (the one to
  *   audit), Retry-After to the window's end, a new window starts afresh,
  *   a flood of addresses takes the stalest slots;
  * - the decision of inkand's plain HTTP listener (cmd/inkand/daemon.c)
@@ -61,6 +61,18 @@ test_limit_window(void **state)
 	assert_int_equal(http_limit_allow(l, "192.0.2.1", t0 + 603, 1, &retry),
 	    -1);
 	assert_int_equal(retry, 597);
+	/*
+	 * A burst across a boundary of clock-aligned windows is still one
+	 * window: three events at 1795669795..797, refused at ...801 (the
+	 * case a clock-aligned window let through).
+	 */
+	http_limit_destroy(l);
+	http_limit_init(l, 3, 600);
+	for (int i = 0; i < 3; i++)
+		http_limit_add(l, "192.0.2.9", 1795669795 + i);
+	assert_int_equal(http_limit_allow(l, "192.0.2.9", 1795669801, 0,
+	    &retry), -1);
+	assert_int_equal(retry, 594);
 	http_limit_destroy(l);
 	free(l);
 }
