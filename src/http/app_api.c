@@ -582,15 +582,30 @@ app_ep_certificate(struct ra_call *c, int64_t id)
 	if (strcmp(fmt, "p12") == 0) {
 		/* The key goes to those who act for the subscriber only. */
 		if (a->p12 == NULL || c->who.role == STORE_RA_AUDITOR) {
-			int none = a->p12 == NULL;
+			int aud = c->who.role == STORE_RA_AUDITOR;
+			int none = !aud && a->p12 == NULL;
+			int gone = none && a->keygen;
 
 			store_app_free(a);
-			return ra_error(c, none ? 404 : 403, none ? "not_found" :
-			    "forbidden", none ? "no PKCS#12: the key is the "
+			return ra_error(c, gone ? 410 : none ? 404 : 403, gone ?
+			    "gone" : none ? "not_found" : "forbidden", gone ?
+			    "the PKCS#12 was handed out once and is not kept "
+			    "(CP-4.12)" : none ? "no PKCS#12: the key is the "
 			    "applicant's own (CSR)" : "auditors read only");
 		}
 		buf = app_copy(a->p12, a->p12_len);
 		len = a->p12_len;
+		/* Handed out once: the CA keeps no copy of the key (CP-4.12). */
+		pthread_mutex_lock(&ra->mu);
+		ok = buf != NULL && store_app_p12_clear(ra->st, id);
+		pthread_mutex_unlock(&ra->mu);
+		if (buf != NULL && !ok) {
+			sodium_memzero(buf, len);
+			free(buf);
+			store_app_free(a);
+			return ra_error(c, 500, "internal", "the PKCS#12 could "
+			    "not be released from the store; try again");
+		}
 	} else if (strcmp(fmt, "der") == 0) {
 		buf = app_copy(a->cert_der, a->cert_der_len);
 		len = a->cert_der_len;

@@ -343,6 +343,21 @@ store_app_issue_error(struct store *st, int64_t id, const char *error)
 }
 
 int
+store_app_p12_clear(struct store *st, int64_t id)
+{
+	sqlite3_stmt *stmt;
+
+	/* Freed pages are zeroed, not left holding the encrypted key. */
+	(void)sqlite3_exec(store_sqlite_handle(st), "PRAGMA secure_delete = ON",
+	    NULL, NULL, NULL);
+	stmt = app_prepare(st, "UPDATE ra_applications SET p12 = NULL "
+	    "WHERE id = ?1 AND p12 IS NOT NULL");
+	return app_write(st, stmt, stmt != NULL &&
+	    sqlite3_bind_int64(stmt, 1, id) == SQLITE_OK, "application "
+	    "PKCS#12", 1);
+}
+
+int
 store_app_issued(struct store *st, int64_t id, const char *issuer,
     const char *serial, const unsigned char *der, size_t der_len,
     const char *chain_pem, const unsigned char *p12, size_t p12_len,

@@ -1040,6 +1040,11 @@ int store_app_decide(struct store *st, int64_t id,
     const char *reason);
 /* Records why issuance of an approved application failed. */
 int store_app_issue_error(struct store *st, int64_t id, const char *error);
+/*
+ * Forgets the PKCS#12 of a CA-generated key once it is handed out
+ * (CP-4.12: the CA keeps no copy); 1 if one was there and is gone.
+ */
+int store_app_p12_clear(struct store *st, int64_t id);
 /* approved -> issued, with the certificate (and PKCS#12, may be NULL). */
 int store_app_issued(struct store *st, int64_t id, const char *issuer,
     const char *serial, const unsigned char *der, size_t der_len,

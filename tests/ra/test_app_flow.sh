@@ -192,6 +192,12 @@ has '"pin_delivery":"PIN mailed to the applicant"' "PIN delivery recorded"
 ok "RA operator approves with session and fresh TOTP: issued (CP-4.2.3)"
 curl -sS -H "Authorization: Bearer $TOKEN" -o key.p12 "$U/applications/$ID/certificate?format=p12"
 cp key.p12 "$TMP/a2.p12"
+# Handed out once: the CA keeps no copy of the key (CP-4.12).
+api GET "/applications/$A2/certificate?format=p12" -H "Authorization: Bearer $OP"
+expect "second PKCS#12 download" 410 gone
+[ "$(sqlite3 "$CA/inkan.db" "SELECT p12 IS NULL FROM ra_applications WHERE id = $A2")" = 1 ] ||
+    fail "the PKCS#12 is still in the store"
+ok "the PKCS#12 is handed out once, then gone from the store (CP-4.12)"
 mail_wait 3
 PINMAIL=$(grep -l '^PIN: ' $(grep -l 'X-Envelope-To: hana@secure.lab' "$MAILDIR"/*.eml)) ||
     fail "no PIN mail to the applicant"

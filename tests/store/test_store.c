@@ -185,6 +185,9 @@ test_pragmas(void **state)
 	assert_string_equal(buf, "2");
 	query_text(db, "PRAGMA foreign_keys", buf, sizeof(buf));
 	assert_string_equal(buf, "1");
+	/* New stores: 16 KiB pages, for multi-megabyte CRL rows. */
+	query_text(db, "PRAGMA page_size", buf, sizeof(buf));
+	assert_string_equal(buf, "16384");
 	/* WAL is a property of the file: a second connection sees it. */
 	assert_int_equal(sqlite3_open(test_path(path, "pragma.db"), &other),
 	    SQLITE_OK);
