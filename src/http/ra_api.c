@@ -239,7 +239,7 @@ ra_member_str(struct ra_call *c, const char *name, int optional,
 /* --- authentication ---------------------------------------------------------- */
 
 /* The token of the request: bearer first, then the cookie. */
-static const char *
+const char *
 ra_token_of(const struct http_request *req, size_t *len)
 {
 	const char *v, *p;

@@ -66,6 +66,12 @@ int ra_only_members(struct ra_call *c, const char *const *allowed);
 int ra_member_str(struct ra_call *c, const char *name, int optional,
     size_t max, const char **out, size_t *len);
 
+/*
+ * The session token a request presents ("Authorization: Bearer" first,
+ * then the session cookie) and its length; NULL if none.
+ */
+const char *ra_token_of(const struct http_request *req, size_t *len);
+
 /* Authenticates into c->who (need_full: TOTP proven); else answers. */
 int ra_auth(struct ra_call *c, int need_full);
 

@@ -12,13 +12,13 @@
 #include "audit/audit.h"
 #include "ca/calls.h"
 #include "ca/revoke.h"
+#include "http/ra_api_int.h"
 #include "http/revreq_impl.h"
 #include "ra/lra_cert.h"
 #include "ra/mail.h"
 #include "store/store.h"
 #include "util/log.h"
 
-#define RQ_COOKIE	"inkan_session"
 #define RQ_LIST_MAX	1000
 
 /* One call: request, response, parsed body and caller. */
@@ -347,30 +347,6 @@ rq_issuer_ok(const char *s, size_t len)
 
 /* --- authentication ------------------------------------------------------------ */
 
-static const char *
-rq_token_of(const struct http_request *req, size_t *len)
-{
-	const char *v, *p;
-
-	if ((v = http_request_header(req, "Authorization")) != NULL) {
-		if (strncasecmp(v, "Bearer ", 7) != 0)
-			return NULL;
-		v += 7;
-		*len = strcspn(v, " \t");
-		return v;
-	}
-	if ((v = http_request_header(req, "Cookie")) == NULL)
-		return NULL;
-	for (p = v; (p = strstr(p, RQ_COOKIE "=")) != NULL; p++) {
-		if (p != v && p[-1] != ' ' && p[-1] != ';')
-			continue;
-		p += strlen(RQ_COOKIE "=");
-		*len = strcspn(p, "; \t");
-		return p;
-	}
-	return NULL;
-}
-
 /* A full session (TOTP proven at login, CP-6.5.1); else answered. */
 static int
 rq_auth(struct rq_call *c)
@@ -379,7 +355,7 @@ rq_auth(struct rq_call *c)
 	size_t len = 0;
 	enum ra_status s;
 
-	if ((tok = rq_token_of(c->req, &len)) == NULL)
+	if ((tok = ra_token_of(c->req, &len)) == NULL)
 		return rq_status(c, RA_UNAUTHENTICATED, NULL), 0;
 	if ((s = ra_authenticate(c->h->ra, tok, len, c->req->client, c->now,
 	    &c->who)) != RA_OK)

@@ -162,14 +162,10 @@ ra_account_load(struct ra *ra, const char *name, enum ra_status *why)
 	return a;
 }
 
-/*
- * Counts a failure of a (password or TOTP) and locks the account when
- * the count reaches the threshold: the back-off doubles with every
- * failure after that.
- */
-static void
-ra_login_failed(struct ra *ra, const struct store_account *a,
-    const char *source, const char *why, int64_t now)
+void
+ra_account_failed(struct ra *ra, const struct store_account *a,
+    const char *source, const char *auth, const char *event,
+    const char *why, int64_t now)
 {
 	struct ra_principal p = { 0 };
 	int64_t failures = 0, lock;
@@ -177,7 +173,7 @@ ra_login_failed(struct ra *ra, const struct store_account *a,
 
 	snprintf(p.name, sizeof(p.name), "%s", a->name);
 	p.role = a->role;
-	p.auth = "password";
+	p.auth = auth;
 	p.source = source;
 	pthread_mutex_lock(&ra->mu);
 	if (!store_account_failure(ra->st, a->name, &failures))
@@ -188,7 +184,7 @@ ra_login_failed(struct ra *ra, const struct store_account *a,
 	pthread_mutex_unlock(&ra->mu);
 	snprintf(detail, sizeof(detail), "%s; %lld consecutive failures", why,
 	    (long long)failures);
-	ra_audit_as(ra, &p, "ra.login", a->name, "failure", detail);
+	ra_audit_as(ra, &p, event, a->name, "failure", detail);
 	if (lock > 0) {
 		snprintf(detail, sizeof(detail), "locked for %lld s after %lld "
 		    "consecutive failures", (long long)lock,
@@ -280,7 +276,8 @@ ra_login_account(struct ra *ra, const struct store_account *a,
 	}
 	if (!ra_password_check(ra, a->pw_hash, in->password,
 	    in->password_len)) {
-		ra_login_failed(ra, a, in->source, "wrong password", now);
+		ra_account_failed(ra, a, in->source, "password", "ra.login",
+		    "wrong password", now);
 		return RA_BAD_CREDENTIALS;
 	}
 	if (a->disabled) {
@@ -299,7 +296,8 @@ ra_login_account(struct ra *ra, const struct store_account *a,
 		}
 		if (s != RA_OK) {
 			if (s != RA_ERROR)
-				ra_login_failed(ra, a, in->source,
+				ra_account_failed(ra, a, in->source,
+				    "password", "ra.login",
 				    s == RA_TOTP_REPLAYED ?
 				    "TOTP code replayed" : "wrong TOTP code",
 				    now);

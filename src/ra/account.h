@@ -79,6 +79,18 @@ void ra_free(struct ra *ra);
 /* Lock-out length after failures consecutive failures (0: no lock). */
 int64_t ra_lock_seconds(int64_t failures);
 
+struct store_account;
+/*
+ * Counts a failed password or TOTP code of account a (audited as event,
+ * with auth and why) and locks it when the count reaches the threshold;
+ * the back-off doubles with every failure after that (audited
+ * ra.lockout). Logins and the fresh codes of issuance-capable steps
+ * share the one count.
+ */
+void ra_account_failed(struct ra *ra, const struct store_account *a,
+    const char *source, const char *auth, const char *event,
+    const char *why, int64_t now);
+
 /* Whether a role can cause issuance or revocation (TOTP mandatory). */
 int ra_role_needs_mfa(enum store_ra_role role);
 

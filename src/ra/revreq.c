@@ -242,35 +242,6 @@ ra_cert_owner_record(struct ra *ra, const struct ra_principal *by,
 
 /* --- fresh TOTP (CP-6.5.1) ------------------------------------------------------ */
 
-static void
-rr_totp_failed(struct ra *ra, const struct store_account *a,
-    const char *source, const char *why, int64_t now)
-{
-	struct ra_principal p = { 0 };
-	int64_t failures = 0, lock;
-	char detail[128];
-
-	snprintf(p.name, sizeof(p.name), "%s", a->name);
-	p.role = a->role;
-	p.auth = "totp";
-	p.source = source;
-	pthread_mutex_lock(&ra->mu);
-	if (!store_account_failure(ra->st, a->name, &failures))
-		failures = 0;
-	lock = ra_lock_seconds(failures);
-	if (lock > 0 && !store_account_lock(ra->st, a->name, now + lock))
-		lock = 0;
-	pthread_mutex_unlock(&ra->mu);
-	snprintf(detail, sizeof(detail), "%s; %lld consecutive failures", why,
-	    (long long)failures);
-	ra_audit_as(ra, &p, "ra.totp.confirm", a->name, "failure", detail);
-	if (lock > 0) {
-		snprintf(detail, sizeof(detail), "locked for %lld s after %lld "
-		    "consecutive failures", (long long)lock, (long long)failures);
-		ra_audit_as(ra, &p, "ra.lockout", a->name, "success", detail);
-	}
-}
-
 enum ra_status
 ra_totp_fresh(struct ra *ra, const char *name, const char *org,
     const char *code, size_t len, const char *source, int64_t now,
@@ -319,12 +290,14 @@ ra_totp_fresh(struct ra *ra, const char *name, const char *org,
 		break;
 	case RA_TOTP_REPLAY:
 		*why = "TOTP code already used: wait for the next one";
-		rr_totp_failed(ra, a, source, "TOTP code replayed", now);
+		ra_account_failed(ra, a, source, "totp", "ra.totp.confirm",
+		    "TOTP code replayed", now);
 		s = RA_TOTP_REPLAYED;
 		goto out;
 	case RA_TOTP_BAD:
 		*why = "wrong TOTP code";
-		rr_totp_failed(ra, a, source, "wrong TOTP code", now);
+		ra_account_failed(ra, a, source, "totp", "ra.totp.confirm",
+		    "wrong TOTP code", now);
 		goto out;
 	default:
 		s = RA_ERROR;

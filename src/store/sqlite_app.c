@@ -30,20 +30,6 @@ store_app_status_name(enum store_app_status s)
 	return s < STORE_APP_STATUS_MAX ? app_status_names[s] : "?";
 }
 
-static sqlite3_stmt *
-app_prepare(struct store *st, const char *sql)
-{
-	sqlite3 *db = store_sqlite_handle(st);
-	sqlite3_stmt *stmt = NULL;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		log_error("store: cannot prepare application statement: %s",
-		    sqlite3_errmsg(db));
-		return NULL;
-	}
-	return stmt;
-}
-
 static int
 app_text(sqlite3_stmt *stmt, int i, const char *text)
 {
@@ -52,15 +38,6 @@ app_text(sqlite3_stmt *stmt, int i, const char *text)
 	if (strnlen(text, APP_TEXT_MAX + 1) > APP_TEXT_MAX)
 		return 0;
 	return sqlite3_bind_text(stmt, i, text, -1, SQLITE_STATIC) ==
-	    SQLITE_OK;
-}
-
-static int
-app_blob(sqlite3_stmt *stmt, int i, const void *p, size_t len)
-{
-	if (p == NULL || len == 0)
-		return sqlite3_bind_null(stmt, i) == SQLITE_OK;
-	return sqlite3_bind_blob(stmt, i, p, (int)len, SQLITE_STATIC) ==
 	    SQLITE_OK;
 }
 
@@ -229,7 +206,7 @@ store_app_insert(struct store *st, const struct store_app *a, int64_t *id)
 	int bound, ok;
 
 	*id = 0;
-	if ((stmt = app_prepare(st, "INSERT INTO ra_applications (org, "
+	if ((stmt = sq_prepare(st, "INSERT INTO ra_applications (org, "
 	    "policy, subject, emails, upn, ekus, csr_pem, keygen, "
 	    "applicant_name, applicant_email, agreement_version, agreed_at, "
 	    "replaces_issuer, replaces_serial, submitted_by, submitted_via, "
@@ -263,7 +240,7 @@ store_app_get(struct store *st, int64_t id, struct store_app **out)
 	int rc, ok = 0;
 
 	*out = NULL;
-	if ((stmt = app_prepare(st, "SELECT " APP_COLUMNS "WHERE id = ?1"))
+	if ((stmt = sq_prepare(st, "SELECT " APP_COLUMNS "WHERE id = ?1"))
 	    == NULL)
 		return 0;
 	if (sqlite3_bind_int64(stmt, 1, id) == SQLITE_OK) {
@@ -285,7 +262,7 @@ store_app_each(struct store *st, const char *org, int limit,
 	sqlite3_stmt *stmt;
 	int rc = SQLITE_DONE, ok = 1;
 
-	if ((stmt = app_prepare(st, "SELECT " APP_COLUMNS
+	if ((stmt = sq_prepare(st, "SELECT " APP_COLUMNS
 	    "WHERE ?1 IS NULL OR org = ?1 ORDER BY id DESC LIMIT ?2")) == NULL)
 		return 0;
 	if (!app_text(stmt, 1, org) ||
@@ -316,7 +293,7 @@ store_app_decide(struct store *st, int64_t id, enum store_app_status status,
 
 	if (status != STORE_APP_APPROVED && status != STORE_APP_REJECTED)
 		return 0;
-	stmt = app_prepare(st, "UPDATE ra_applications SET status = ?2, "
+	stmt = sq_prepare(st, "UPDATE ra_applications SET status = ?2, "
 	    "decided_by = ?3, decided_at = ?4, reason = ?5 "
 	    "WHERE id = ?1 AND status = 'pending'");
 	bound = stmt != NULL &&
@@ -334,7 +311,7 @@ store_app_issue_error(struct store *st, int64_t id, const char *error)
 	sqlite3_stmt *stmt;
 	int bound;
 
-	stmt = app_prepare(st, "UPDATE ra_applications SET issue_error = ?2 "
+	stmt = sq_prepare(st, "UPDATE ra_applications SET issue_error = ?2 "
 	    "WHERE id = ?1 AND status = 'approved'");
 	bound = stmt != NULL &&
 	    sqlite3_bind_int64(stmt, 1, id) == SQLITE_OK &&
@@ -350,7 +327,7 @@ store_app_p12_clear(struct store *st, int64_t id)
 	/* Freed pages are zeroed, not left holding the encrypted key. */
 	(void)sqlite3_exec(store_sqlite_handle(st), "PRAGMA secure_delete = ON",
 	    NULL, NULL, NULL);
-	stmt = app_prepare(st, "UPDATE ra_applications SET p12 = NULL "
+	stmt = sq_prepare(st, "UPDATE ra_applications SET p12 = NULL "
 	    "WHERE id = ?1 AND p12 IS NOT NULL");
 	return app_write(st, stmt, stmt != NULL &&
 	    sqlite3_bind_int64(stmt, 1, id) == SQLITE_OK, "application "
@@ -366,15 +343,15 @@ store_app_issued(struct store *st, int64_t id, const char *issuer,
 	sqlite3_stmt *stmt;
 	int bound;
 
-	stmt = app_prepare(st, "UPDATE ra_applications SET status = 'issued', "
+	stmt = sq_prepare(st, "UPDATE ra_applications SET status = 'issued', "
 	    "issue_error = NULL, cert_issuer = ?2, cert_serial = ?3, "
 	    "cert_der = ?4, chain_pem = ?5, p12 = ?6, issued_at = ?7 "
 	    "WHERE id = ?1 AND status = 'approved'");
 	bound = stmt != NULL &&
 	    sqlite3_bind_int64(stmt, 1, id) == SQLITE_OK &&
 	    app_text(stmt, 2, issuer) && app_text(stmt, 3, serial) &&
-	    app_blob(stmt, 4, der, der_len) && app_text(stmt, 5, chain_pem) &&
-	    app_blob(stmt, 6, p12, p12_len) &&
+	    sq_blob(stmt, 4, der, der_len) && app_text(stmt, 5, chain_pem) &&
+	    sq_blob(stmt, 6, p12, p12_len) &&
 	    sqlite3_bind_int64(stmt, 7, at) == SQLITE_OK;
 	return app_write(st, stmt, bound, "application issued", 1);
 }
@@ -386,7 +363,7 @@ store_app_delivery(struct store *st, int64_t id, const char *notice,
 	sqlite3_stmt *stmt;
 	int bound;
 
-	stmt = app_prepare(st, "UPDATE ra_applications SET "
+	stmt = sq_prepare(st, "UPDATE ra_applications SET "
 	    "notice = coalesce(?2, notice), "
 	    "pin_delivery = coalesce(?3, pin_delivery) WHERE id = ?1");
 	bound = stmt != NULL &&
@@ -402,7 +379,7 @@ store_app_accept(struct store *st, int64_t id, const char *how,
 	sqlite3_stmt *stmt;
 	int bound;
 
-	stmt = app_prepare(st, "UPDATE ra_applications SET accepted_at = ?2, "
+	stmt = sq_prepare(st, "UPDATE ra_applications SET accepted_at = ?2, "
 	    "accepted_how = ?3, accepted_by = ?4 WHERE id = ?1 AND "
 	    "status = 'issued' AND accepted_at IS NULL");
 	bound = stmt != NULL &&
@@ -426,7 +403,7 @@ store_app_object(struct store *st, int64_t id, const char *text,
 	if ((note = malloc(n)) == NULL)
 		return 0;
 	snprintf(note, n, "%s: %s", by, text);
-	stmt = app_prepare(st, "UPDATE ra_applications SET objected_at = ?2, "
+	stmt = sq_prepare(st, "UPDATE ra_applications SET objected_at = ?2, "
 	    "objection = ?3 WHERE id = ?1 AND status = 'issued' AND "
 	    "accepted_at IS NULL");
 	bound = stmt != NULL &&
@@ -446,7 +423,7 @@ store_app_by_cert(struct store *st, const char *issuer, const char *serial,
 	int rc, ok = 0;
 
 	*id = 0;
-	if ((stmt = app_prepare(st, "SELECT id FROM ra_applications WHERE "
+	if ((stmt = sq_prepare(st, "SELECT id FROM ra_applications WHERE "
 	    "cert_issuer = ?1 AND cert_serial = ?2")) == NULL)
 		return 0;
 	if (app_text(stmt, 1, issuer) && app_text(stmt, 2, serial)) {
@@ -466,7 +443,7 @@ store_app_check_set(struct store *st, const struct store_app_check *c)
 	int bound;
 
 	/* Only while the application is still under examination. */
-	stmt = app_prepare(st, "INSERT INTO ra_app_checks (app_id, item, "
+	stmt = sq_prepare(st, "INSERT INTO ra_app_checks (app_id, item, "
 	    "result, note, evidence, checked_by, checked_at) "
 	    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 FROM ra_applications "
 	    "WHERE id = ?1 AND status = 'pending' "
@@ -492,7 +469,7 @@ store_app_check_each(struct store *st, int64_t id, store_app_check_fn fn,
 	sqlite3_stmt *stmt;
 	int rc = SQLITE_DONE, ok = 1;
 
-	if ((stmt = app_prepare(st, "SELECT item, result, note, evidence, "
+	if ((stmt = sq_prepare(st, "SELECT item, result, note, evidence, "
 	    "checked_by, checked_at FROM ra_app_checks WHERE app_id = ?1 "
 	    "ORDER BY item")) == NULL)
 		return 0;
@@ -529,7 +506,7 @@ store_app_applicant_flagged(struct store *st, const char *email,
 	int rc, ok = 0;
 
 	*flagged = 0;
-	if ((stmt = app_prepare(st, "SELECT 'rejected before (application ' "
+	if ((stmt = sq_prepare(st, "SELECT 'rejected before (application ' "
 	    "|| id || ': ' || coalesce(reason, '') || ')' FROM ra_applications "
 	    "WHERE lower(applicant_email) = lower(?1) AND status = 'rejected' "
 	    "UNION ALL SELECT 'marked in breach: ' || note FROM ra_breaches "
@@ -555,7 +532,7 @@ store_breach_insert(struct store *st, const char *email, const char *note,
 	sqlite3_stmt *stmt;
 	int bound;
 
-	stmt = app_prepare(st, "INSERT INTO ra_breaches (email, note, "
+	stmt = sq_prepare(st, "INSERT INTO ra_breaches (email, note, "
 	    "recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4)");
 	bound = stmt != NULL && app_text(stmt, 1, email) &&
 	    app_text(stmt, 2, note) && app_text(stmt, 3, by) &&
@@ -570,7 +547,7 @@ store_org_contact_set(struct store *st, const char *org, const char *name,
 	sqlite3_stmt *stmt;
 	int bound;
 
-	stmt = app_prepare(st, "INSERT INTO ra_org_contacts (org, name, email, "
+	stmt = sq_prepare(st, "INSERT INTO ra_org_contacts (org, name, email, "
 	    "set_by, set_at) SELECT ?1, ?2, ?3, ?4, ?5 FROM ra_orgs "
 	    "WHERE name = ?1 ON CONFLICT (org) DO UPDATE SET "
 	    "name = excluded.name, email = excluded.email, "
@@ -590,7 +567,7 @@ store_org_contact_get(struct store *st, const char *org, char **name,
 	int rc, ok = 0;
 
 	*name = *email = NULL;
-	if ((stmt = app_prepare(st, "SELECT name, email FROM ra_org_contacts "
+	if ((stmt = sq_prepare(st, "SELECT name, email FROM ra_org_contacts "
 	    "WHERE org = ?1")) == NULL)
 		return 0;
 	if (app_text(stmt, 1, org)) {

@@ -115,38 +115,6 @@ ra_text_ok(const char *what, const char *text)
 	return 1;
 }
 
-static sqlite3_stmt *
-ra_prepare(struct store *st, const char *sql)
-{
-	sqlite3 *db = store_sqlite_handle(st);
-	sqlite3_stmt *stmt = NULL;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		log_error("store: cannot prepare RA statement: %s",
-		    sqlite3_errmsg(db));
-		return NULL;
-	}
-	return stmt;
-}
-
-static int
-ra_bind_text(sqlite3_stmt *stmt, int i, const char *text)
-{
-	if (text == NULL)
-		return sqlite3_bind_null(stmt, i) == SQLITE_OK;
-	return sqlite3_bind_text(stmt, i, text, -1, SQLITE_STATIC) ==
-	    SQLITE_OK;
-}
-
-static int
-ra_bind_blob(sqlite3_stmt *stmt, int i, const void *p, size_t len)
-{
-	if (len == 0)
-		return sqlite3_bind_null(stmt, i) == SQLITE_OK;
-	return sqlite3_bind_blob(stmt, i, p, (int)len, SQLITE_STATIC) ==
-	    SQLITE_OK;
-}
-
 /*
  * Runs a write statement to its end: 1 and *changes (may be NULL) on
  * success; 0 on failure, logged against obj.
@@ -284,7 +252,7 @@ store_account_insert(struct store *st, const struct store_account *a)
 	if (a->org != NULL && !ra_name_ok("organisation", a->org))
 		return 0;
 	snprintf(obj, sizeof(obj), "account %s", a->name);
-	stmt = ra_prepare(st, "INSERT INTO ra_accounts (name, role, org_id, "
+	stmt = sq_prepare(st, "INSERT INTO ra_accounts (name, role, org_id, "
 	    "pw_hash, created_at) SELECT ?1, ?2, "
 	    "CASE WHEN ?3 IS NULL THEN NULL ELSE (SELECT id FROM ra_orgs "
 	    "WHERE name = ?3 AND kind = 'lra' AND status = 'approved') END, "
@@ -292,10 +260,10 @@ store_account_insert(struct store *st, const struct store_account *a)
 	    "WHERE name = ?3 AND kind = 'lra' AND status = 'approved')");
 	if (stmt == NULL)
 		return 0;
-	if (ra_bind_text(stmt, 1, a->name) &&
-	    ra_bind_text(stmt, 2, ra_role_names[a->role]) &&
-	    ra_bind_text(stmt, 3, a->org) &&
-	    ra_bind_text(stmt, 4, a->pw_hash) &&
+	if (sq_text(stmt, 1, a->name) &&
+	    sq_text(stmt, 2, ra_role_names[a->role]) &&
+	    sq_text(stmt, 3, a->org) &&
+	    sq_text(stmt, 4, a->pw_hash) &&
 	    sqlite3_bind_int64(stmt, 5, a->created_at) == SQLITE_OK) {
 		int changes = 0;
 
@@ -320,10 +288,10 @@ store_account_get(struct store *st, const char *name,
 	*out = NULL;
 	if (!ra_name_ok("account", name))
 		return 0;
-	if ((stmt = ra_prepare(st, "SELECT " RA_ACCOUNT_COLUMNS
+	if ((stmt = sq_prepare(st, "SELECT " RA_ACCOUNT_COLUMNS
 	    "WHERE a.name = ?1")) == NULL)
 		return 0;
-	if (!ra_bind_text(stmt, 1, name))
+	if (!sq_text(stmt, 1, name))
 		goto out;
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
@@ -345,7 +313,7 @@ store_account_each(struct store *st, store_account_fn fn, void *arg)
 	sqlite3_stmt *stmt;
 	int rc, ok = 1;
 
-	if ((stmt = ra_prepare(st, "SELECT " RA_ACCOUNT_COLUMNS
+	if ((stmt = sq_prepare(st, "SELECT " RA_ACCOUNT_COLUMNS
 	    "ORDER BY a.name")) == NULL)
 		return 0;
 	while (ok && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -374,9 +342,9 @@ ra_account_stmt(struct store *st, const char *name, const char *sql,
 	if (!ra_name_ok("account", name))
 		return NULL;
 	snprintf(obj, 96, "account %s", name);
-	if ((stmt = ra_prepare(st, sql)) == NULL)
+	if ((stmt = sq_prepare(st, sql)) == NULL)
 		return NULL;
-	if (!ra_bind_text(stmt, 1, name)) {
+	if (!sq_text(stmt, 1, name)) {
 		sqlite3_finalize(stmt);
 		return NULL;
 	}
@@ -394,7 +362,7 @@ store_account_set_password(struct store *st, const char *name,
 		return 0;
 	stmt = ra_account_stmt(st, name,
 	    "UPDATE ra_accounts SET pw_hash = ?2 WHERE name = ?1", obj);
-	if (stmt != NULL && !ra_bind_text(stmt, 2, pw_hash)) {
+	if (stmt != NULL && !sq_text(stmt, 2, pw_hash)) {
 		sqlite3_finalize(stmt);
 		return 0;
 	}
@@ -417,8 +385,8 @@ store_account_set_role(struct store *st, const char *name,
 	    "status = 'approved') END WHERE name = ?1 AND (?3 IS NULL OR "
 	    "EXISTS (SELECT 1 FROM ra_orgs WHERE name = ?3 AND kind = 'lra' "
 	    "AND status = 'approved'))", obj);
-	if (stmt != NULL && (!ra_bind_text(stmt, 2, ra_role_names[role]) ||
-	    !ra_bind_text(stmt, 3, org))) {
+	if (stmt != NULL && (!sq_text(stmt, 2, ra_role_names[role]) ||
+	    !sq_text(stmt, 3, org))) {
 		sqlite3_finalize(stmt);
 		return 0;
 	}
@@ -447,7 +415,7 @@ store_account_totp_pending(struct store *st, const char *name,
 		return 0;
 	stmt = ra_account_stmt(st, name,
 	    "UPDATE ra_accounts SET totp_pending = ?2 WHERE name = ?1", obj);
-	if (stmt != NULL && !ra_bind_blob(stmt, 2, secret, len)) {
+	if (stmt != NULL && !sq_blob(stmt, 2, secret, len)) {
 		sqlite3_finalize(stmt);
 		return 0;
 	}
@@ -570,11 +538,11 @@ store_session_insert(struct store *st, const struct store_session *s)
 	sqlite3_stmt *stmt;
 	int ok = 0;
 
-	if ((stmt = ra_prepare(st, "INSERT INTO ra_sessions (token_hash, "
+	if ((stmt = sq_prepare(st, "INSERT INTO ra_sessions (token_hash, "
 	    "account_id, full, created_at, last_seen, expires_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) == NULL)
 		return 0;
-	if (ra_bind_blob(stmt, 1, s->token_hash, 32) &&
+	if (sq_blob(stmt, 1, s->token_hash, 32) &&
 	    sqlite3_bind_int64(stmt, 2, s->account_id) == SQLITE_OK &&
 	    sqlite3_bind_int(stmt, 3, s->full ? 1 : 0) == SQLITE_OK &&
 	    sqlite3_bind_int64(stmt, 4, s->created_at) == SQLITE_OK &&
@@ -595,12 +563,12 @@ store_session_get(struct store *st, const unsigned char hash[32],
 	int rc, ok = 0;
 
 	*out = NULL;
-	if ((stmt = ra_prepare(st, "SELECT s.token_hash, s.account_id, "
+	if ((stmt = sq_prepare(st, "SELECT s.token_hash, s.account_id, "
 	    "s.full, s.created_at, s.last_seen, s.expires_at, a.name "
 	    "FROM ra_sessions AS s JOIN ra_accounts AS a "
 	    "ON a.id = s.account_id WHERE s.token_hash = ?1")) == NULL)
 		return 0;
-	if (!ra_bind_blob(stmt, 1, hash, 32))
+	if (!sq_blob(stmt, 1, hash, 32))
 		goto out;
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_DONE) {
@@ -638,10 +606,10 @@ store_session_touch(struct store *st, const unsigned char hash[32],
 {
 	sqlite3_stmt *stmt;
 
-	if ((stmt = ra_prepare(st, "UPDATE ra_sessions SET last_seen = ?2, "
+	if ((stmt = sq_prepare(st, "UPDATE ra_sessions SET last_seen = ?2, "
 	    "full = max(full, ?3) WHERE token_hash = ?1")) == NULL)
 		return 0;
-	if (!ra_bind_blob(stmt, 1, hash, 32) ||
+	if (!sq_blob(stmt, 1, hash, 32) ||
 	    sqlite3_bind_int64(stmt, 2, now) != SQLITE_OK ||
 	    sqlite3_bind_int(stmt, 3, full ? 1 : 0) != SQLITE_OK) {
 		sqlite3_finalize(stmt);
@@ -656,10 +624,10 @@ store_session_delete(struct store *st, const unsigned char hash[32])
 	sqlite3_stmt *stmt;
 	int ok = 0;
 
-	if ((stmt = ra_prepare(st, "DELETE FROM ra_sessions "
+	if ((stmt = sq_prepare(st, "DELETE FROM ra_sessions "
 	    "WHERE token_hash = ?1")) == NULL)
 		return 0;
-	if (ra_bind_blob(stmt, 1, hash, 32))
+	if (sq_blob(stmt, 1, hash, 32))
 		ok = ra_step_done(st, stmt, "session", NULL);
 	sqlite3_finalize(stmt);
 	return ok;
@@ -671,7 +639,7 @@ store_session_delete_account(struct store *st, int64_t account_id)
 	sqlite3_stmt *stmt;
 	int ok = 0;
 
-	if ((stmt = ra_prepare(st, "DELETE FROM ra_sessions "
+	if ((stmt = sq_prepare(st, "DELETE FROM ra_sessions "
 	    "WHERE account_id = ?1")) == NULL)
 		return 0;
 	if (sqlite3_bind_int64(stmt, 1, account_id) == SQLITE_OK)
@@ -748,16 +716,16 @@ store_org_insert(struct store *st, const struct store_org *o)
 	    !ra_text_ok("registered by", o->registered_by))
 		return 0;
 	snprintf(obj, sizeof(obj), "organisation %s", o->name);
-	if ((stmt = ra_prepare(st, "INSERT INTO ra_orgs (name, display_name, "
+	if ((stmt = sq_prepare(st, "INSERT INTO ra_orgs (name, display_name, "
 	    "kind, policies, options, registered_by, registered_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")) == NULL)
 		return 0;
-	if (ra_bind_text(stmt, 1, o->name) &&
-	    ra_bind_text(stmt, 2, o->display_name) &&
-	    ra_bind_text(stmt, 3, o->lra ? "lra" : "organisation") &&
-	    ra_bind_text(stmt, 4, o->policies) &&
-	    ra_bind_text(stmt, 5, o->options) &&
-	    ra_bind_text(stmt, 6, o->registered_by) &&
+	if (sq_text(stmt, 1, o->name) &&
+	    sq_text(stmt, 2, o->display_name) &&
+	    sq_text(stmt, 3, o->lra ? "lra" : "organisation") &&
+	    sq_text(stmt, 4, o->policies) &&
+	    sq_text(stmt, 5, o->options) &&
+	    sq_text(stmt, 6, o->registered_by) &&
 	    sqlite3_bind_int64(stmt, 7, o->registered_at) == SQLITE_OK)
 		ok = ra_step_done(st, stmt, obj, NULL);
 	sqlite3_finalize(stmt);
@@ -773,10 +741,10 @@ store_org_get(struct store *st, const char *name, struct store_org **out)
 	*out = NULL;
 	if (!ra_name_ok("organisation", name))
 		return 0;
-	if ((stmt = ra_prepare(st, "SELECT " RA_ORG_COLUMNS
+	if ((stmt = sq_prepare(st, "SELECT " RA_ORG_COLUMNS
 	    "WHERE name = ?1")) == NULL)
 		return 0;
-	if (ra_bind_text(stmt, 1, name)) {
+	if (sq_text(stmt, 1, name)) {
 		rc = sqlite3_step(stmt);
 		if (rc == SQLITE_ROW)
 			ok = (*out = ra_org_read(stmt)) != NULL;
@@ -794,7 +762,7 @@ store_org_each(struct store *st, store_org_fn fn, void *arg)
 	sqlite3_stmt *stmt;
 	int rc, ok = 1;
 
-	if ((stmt = ra_prepare(st, "SELECT " RA_ORG_COLUMNS
+	if ((stmt = sq_prepare(st, "SELECT " RA_ORG_COLUMNS
 	    "ORDER BY name")) == NULL)
 		return 0;
 	while (ok && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -824,15 +792,15 @@ store_org_decide(struct store *st, const char *name,
 	    (note != NULL && !ra_text_ok("note", note)))
 		return 0;
 	snprintf(obj, sizeof(obj), "pending organisation %s", name);
-	if ((stmt = ra_prepare(st, "UPDATE ra_orgs SET status = ?2, "
+	if ((stmt = sq_prepare(st, "UPDATE ra_orgs SET status = ?2, "
 	    "decided_by = ?3, decided_at = ?4, decision_note = ?5 "
 	    "WHERE name = ?1 AND status = 'pending'")) == NULL)
 		return 0;
-	if (!ra_bind_text(stmt, 1, name) ||
-	    !ra_bind_text(stmt, 2, ra_org_status_names[status]) ||
-	    !ra_bind_text(stmt, 3, by) ||
+	if (!sq_text(stmt, 1, name) ||
+	    !sq_text(stmt, 2, ra_org_status_names[status]) ||
+	    !sq_text(stmt, 3, by) ||
 	    sqlite3_bind_int64(stmt, 4, at) != SQLITE_OK ||
-	    !ra_bind_text(stmt, 5, note)) {
+	    !sq_text(stmt, 5, note)) {
 		sqlite3_finalize(stmt);
 		return 0;
 	}
@@ -851,11 +819,11 @@ store_org_settings(struct store *st, const char *name, const char *policies,
 	    !ra_text_ok("options", options))
 		return 0;
 	snprintf(obj, sizeof(obj), "organisation %s", name);
-	if ((stmt = ra_prepare(st, "UPDATE ra_orgs SET policies = ?2, "
+	if ((stmt = sq_prepare(st, "UPDATE ra_orgs SET policies = ?2, "
 	    "options = ?3 WHERE name = ?1")) == NULL)
 		return 0;
-	if (!ra_bind_text(stmt, 1, name) || !ra_bind_text(stmt, 2, policies) ||
-	    !ra_bind_text(stmt, 3, options)) {
+	if (!sq_text(stmt, 1, name) || !sq_text(stmt, 2, policies) ||
+	    !sq_text(stmt, 3, options)) {
 		sqlite3_finalize(stmt);
 		return 0;
 	}
@@ -879,17 +847,17 @@ store_evidence_insert(struct store *st, const struct store_evidence *e)
 	    e->disposition >= STORE_EVIDENCE_MAX)
 		return 0;
 	snprintf(obj, sizeof(obj), "evidence of %s", e->org);
-	if ((stmt = ra_prepare(st, "INSERT INTO ra_evidence (org_id, "
+	if ((stmt = sq_prepare(st, "INSERT INTO ra_evidence (org_id, "
 	    "doc_type, doc_issuer, issued_on, reference, disposition, "
 	    "recorded_by, recorded_at) SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
 	    "FROM ra_orgs WHERE name = ?1")) == NULL)
 		return 0;
-	if (ra_bind_text(stmt, 1, e->org) && ra_bind_text(stmt, 2, e->doc_type) &&
-	    ra_bind_text(stmt, 3, e->doc_issuer) &&
+	if (sq_text(stmt, 1, e->org) && sq_text(stmt, 2, e->doc_type) &&
+	    sq_text(stmt, 3, e->doc_issuer) &&
 	    sqlite3_bind_int64(stmt, 4, e->issued_on) == SQLITE_OK &&
-	    ra_bind_text(stmt, 5, e->reference) &&
-	    ra_bind_text(stmt, 6, ra_disposition_names[e->disposition]) &&
-	    ra_bind_text(stmt, 7, e->recorded_by) &&
+	    sq_text(stmt, 5, e->reference) &&
+	    sq_text(stmt, 6, ra_disposition_names[e->disposition]) &&
+	    sq_text(stmt, 7, e->recorded_by) &&
 	    sqlite3_bind_int64(stmt, 8, e->recorded_at) == SQLITE_OK)
 		ok = ra_step_done(st, stmt, obj, &changes);
 	sqlite3_finalize(stmt);
@@ -910,12 +878,12 @@ store_evidence_each(struct store *st, const char *org, store_evidence_fn fn,
 
 	if (!ra_name_ok("organisation", org))
 		return 0;
-	if ((stmt = ra_prepare(st, "SELECT e.id, e.doc_type, e.doc_issuer, "
+	if ((stmt = sq_prepare(st, "SELECT e.id, e.doc_type, e.doc_issuer, "
 	    "e.issued_on, e.reference, e.disposition, e.recorded_by, "
 	    "e.recorded_at FROM ra_evidence AS e JOIN ra_orgs AS o "
 	    "ON o.id = e.org_id WHERE o.name = ?1 ORDER BY e.id")) == NULL)
 		return 0;
-	if (!ra_bind_text(stmt, 1, org)) {
+	if (!sq_text(stmt, 1, org)) {
 		sqlite3_finalize(stmt);
 		return 0;
 	}
@@ -953,12 +921,12 @@ store_evidence_dispose(struct store *st, const char *org,
 
 	if (!ra_name_ok("organisation", org) || d >= STORE_EVIDENCE_MAX)
 		return 0;
-	if ((stmt = ra_prepare(st, "UPDATE ra_evidence SET disposition = ?2 "
+	if ((stmt = sq_prepare(st, "UPDATE ra_evidence SET disposition = ?2 "
 	    "WHERE disposition = 'held' AND org_id = "
 	    "(SELECT id FROM ra_orgs WHERE name = ?1)")) == NULL)
 		return 0;
-	if (ra_bind_text(stmt, 1, org) &&
-	    ra_bind_text(stmt, 2, ra_disposition_names[d]))
+	if (sq_text(stmt, 1, org) &&
+	    sq_text(stmt, 2, ra_disposition_names[d]))
 		ok = ra_step_done(st, stmt, "evidence", NULL);
 	sqlite3_finalize(stmt);
 	return ok;
@@ -978,13 +946,13 @@ store_lra_cert_bind(struct store *st, const char *org, const char *issuer,
 	    !ra_text_ok("serial", serial) || !ra_text_ok("bound by", by))
 		return 0;
 	snprintf(obj, sizeof(obj), "certificate %.64s/%.42s", issuer, serial);
-	if ((stmt = ra_prepare(st, "INSERT INTO ra_lra_certs (org_id, issuer, "
+	if ((stmt = sq_prepare(st, "INSERT INTO ra_lra_certs (org_id, issuer, "
 	    "serial, bound_by, bound_at) SELECT id, ?2, ?3, ?4, ?5 "
 	    "FROM ra_orgs WHERE name = ?1 AND kind = 'lra' AND "
 	    "status = 'approved'")) == NULL)
 		return 0;
-	if (ra_bind_text(stmt, 1, org) && ra_bind_text(stmt, 2, issuer) &&
-	    ra_bind_text(stmt, 3, serial) && ra_bind_text(stmt, 4, by) &&
+	if (sq_text(stmt, 1, org) && sq_text(stmt, 2, issuer) &&
+	    sq_text(stmt, 3, serial) && sq_text(stmt, 4, by) &&
 	    sqlite3_bind_int64(stmt, 5, at) == SQLITE_OK)
 		ok = ra_step_done(st, stmt, obj, &changes);
 	sqlite3_finalize(stmt);
@@ -1005,12 +973,12 @@ store_lra_cert_org(struct store *st, const char *issuer, const char *serial,
 	org[0] = '\0';
 	if (!ra_text_ok("issuer", issuer) || !ra_text_ok("serial", serial))
 		return 0;
-	if ((stmt = ra_prepare(st, "SELECT o.name FROM ra_lra_certs AS c "
+	if ((stmt = sq_prepare(st, "SELECT o.name FROM ra_lra_certs AS c "
 	    "JOIN ra_orgs AS o ON o.id = c.org_id WHERE c.issuer = ?1 AND "
 	    "c.serial = ?2 AND o.kind = 'lra' AND o.status = 'approved'")) ==
 	    NULL)
 		return 0;
-	if (ra_bind_text(stmt, 1, issuer) && ra_bind_text(stmt, 2, serial)) {
+	if (sq_text(stmt, 1, issuer) && sq_text(stmt, 2, serial)) {
 		rc = sqlite3_step(stmt);
 		if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0) != NULL) {
 			snprintf(org, 65, "%s",

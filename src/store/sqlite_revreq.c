@@ -104,29 +104,6 @@ rr_text_ok(const char *what, const char *text, int optional)
 	return 1;
 }
 
-static sqlite3_stmt *
-rr_prepare(struct store *st, const char *sql)
-{
-	sqlite3 *db = store_sqlite_handle(st);
-	sqlite3_stmt *stmt = NULL;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		log_error("store: cannot prepare statement: %s",
-		    sqlite3_errmsg(db));
-		return NULL;
-	}
-	return stmt;
-}
-
-static int
-rr_text(sqlite3_stmt *stmt, int i, const char *text)
-{
-	if (text == NULL)
-		return sqlite3_bind_null(stmt, i) == SQLITE_OK;
-	return sqlite3_bind_text(stmt, i, text, -1, SQLITE_STATIC) ==
-	    SQLITE_OK;
-}
-
 static int
 rr_int(sqlite3_stmt *stmt, int i, int64_t v)
 {
@@ -205,15 +182,15 @@ store_cert_owner_insert(struct store *st, const char *issuer,
 	    !rr_text_ok("e-mail", email, 1) || !rr_text_ok("by", by, 0))
 		return 0;
 	/* An organisation named must exist and be approved. */
-	if ((stmt = rr_prepare(st, "INSERT INTO ra_cert_owners (issuer, "
+	if ((stmt = sq_prepare(st, "INSERT INTO ra_cert_owners (issuer, "
 	    "serial, org_id, email, recorded_by, recorded_at) SELECT ?1, ?2, "
 	    "(SELECT id FROM ra_orgs WHERE name = ?3), ?4, ?5, ?6 "
 	    "WHERE ?3 IS NULL OR EXISTS (SELECT 1 FROM ra_orgs WHERE "
 	    "name = ?3 AND status = 'approved')")) == NULL)
 		return 0;
-	if (rr_text(stmt, 1, issuer) && rr_text(stmt, 2, serial) &&
-	    rr_text(stmt, 3, org) && rr_text(stmt, 4, email) &&
-	    rr_text(stmt, 5, by) && rr_int(stmt, 6, at))
+	if (sq_text(stmt, 1, issuer) && sq_text(stmt, 2, serial) &&
+	    sq_text(stmt, 3, org) && sq_text(stmt, 4, email) &&
+	    sq_text(stmt, 5, by) && rr_int(stmt, 6, at))
 		ok = rr_done(st, stmt, "certificate owner", &changes);
 	sqlite3_finalize(stmt);
 	if (ok && changes == 0) {
@@ -235,11 +212,11 @@ store_cert_owner_get(struct store *st, const char *issuer, const char *serial,
 	org[0] = email[0] = '\0';
 	if (!rr_text_ok("issuer", issuer, 0) || !rr_text_ok("serial", serial, 0))
 		return 0;
-	if ((stmt = rr_prepare(st, "SELECT o.name, w.email FROM "
+	if ((stmt = sq_prepare(st, "SELECT o.name, w.email FROM "
 	    "ra_cert_owners AS w LEFT JOIN ra_orgs AS o ON o.id = w.org_id "
 	    "WHERE w.issuer = ?1 AND w.serial = ?2")) == NULL)
 		return 0;
-	if (rr_text(stmt, 1, issuer) && rr_text(stmt, 2, serial)) {
+	if (sq_text(stmt, 1, issuer) && sq_text(stmt, 2, serial)) {
 		rc = sqlite3_step(stmt);
 		if (rc == SQLITE_ROW) {
 			*found = 1;
@@ -278,11 +255,11 @@ store_subscriber_cred_insert(struct store *st, const char *issuer,
 	if (!rr_text_ok("issuer", issuer, 0) || !rr_text_ok("serial", serial, 0) ||
 	    !rr_text_ok("password hash", pw_hash, 0))
 		return 0;
-	if ((stmt = rr_prepare(st, "INSERT INTO ra_subscriber_creds (issuer, "
+	if ((stmt = sq_prepare(st, "INSERT INTO ra_subscriber_creds (issuer, "
 	    "serial, pw_hash, created_at) VALUES (?1, ?2, ?3, ?4)")) == NULL)
 		return 0;
-	if (rr_text(stmt, 1, issuer) && rr_text(stmt, 2, serial) &&
-	    rr_text(stmt, 3, pw_hash) && rr_int(stmt, 4, at))
+	if (sq_text(stmt, 1, issuer) && sq_text(stmt, 2, serial) &&
+	    sq_text(stmt, 3, pw_hash) && rr_int(stmt, 4, at))
 		ok = rr_done(st, stmt, "subscriber login", NULL);
 	sqlite3_finalize(stmt);
 	return ok;
@@ -299,11 +276,11 @@ store_subscriber_cred_get(struct store *st, const char *issuer,
 	*out = NULL;
 	if (!rr_text_ok("issuer", issuer, 0) || !rr_text_ok("serial", serial, 0))
 		return 0;
-	if ((stmt = rr_prepare(st, "SELECT id, issuer, serial, pw_hash, "
+	if ((stmt = sq_prepare(st, "SELECT id, issuer, serial, pw_hash, "
 	    "failures, locked_until, created_at FROM ra_subscriber_creds "
 	    "WHERE issuer = ?1 AND serial = ?2")) == NULL)
 		return 0;
-	if (!rr_text(stmt, 1, issuer) || !rr_text(stmt, 2, serial))
+	if (!sq_text(stmt, 1, issuer) || !sq_text(stmt, 2, serial))
 		goto out;
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_DONE) {
@@ -340,7 +317,7 @@ store_subscriber_cred_failure(struct store *st, int64_t id, int64_t *failures)
 	int ok = 0;
 
 	*failures = 0;
-	if ((stmt = rr_prepare(st, "UPDATE ra_subscriber_creds SET failures "
+	if ((stmt = sq_prepare(st, "UPDATE ra_subscriber_creds SET failures "
 	    "= failures + 1 WHERE id = ?1 RETURNING failures")) == NULL)
 		return 0;
 	if (rr_int(stmt, 1, id) && sqlite3_step(stmt) == SQLITE_ROW) {
@@ -359,7 +336,7 @@ store_subscriber_cred_lock(struct store *st, int64_t id, int64_t until)
 {
 	sqlite3_stmt *stmt;
 
-	if ((stmt = rr_prepare(st, "UPDATE ra_subscriber_creds SET "
+	if ((stmt = sq_prepare(st, "UPDATE ra_subscriber_creds SET "
 	    "locked_until = ?2 WHERE id = ?1")) == NULL)
 		return 0;
 	if (!rr_int(stmt, 1, id) || !rr_int(stmt, 2, until)) {
@@ -374,7 +351,7 @@ store_subscriber_cred_clear(struct store *st, int64_t id)
 {
 	sqlite3_stmt *stmt;
 
-	if ((stmt = rr_prepare(st, "UPDATE ra_subscriber_creds SET "
+	if ((stmt = sq_prepare(st, "UPDATE ra_subscriber_creds SET "
 	    "failures = 0, locked_until = 0 WHERE id = ?1")) == NULL)
 		return 0;
 	if (!rr_int(stmt, 1, id)) {
@@ -391,7 +368,7 @@ store_subscriber_session_insert(struct store *st,
 	sqlite3_stmt *stmt;
 	int ok = 0;
 
-	if ((stmt = rr_prepare(st, "INSERT INTO ra_subscriber_sessions "
+	if ((stmt = sq_prepare(st, "INSERT INTO ra_subscriber_sessions "
 	    "(token_hash, cred_id, csrf, created_at, last_seen, expires_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) == NULL)
 		return 0;
@@ -414,7 +391,7 @@ store_subscriber_session_get(struct store *st, const unsigned char hash[32],
 
 	*found = 0;
 	memset(out, 0, sizeof(*out));
-	if ((stmt = rr_prepare(st, "SELECT s.token_hash, s.cred_id, s.csrf, "
+	if ((stmt = sq_prepare(st, "SELECT s.token_hash, s.cred_id, s.csrf, "
 	    "s.created_at, s.last_seen, s.expires_at, c.issuer, c.serial "
 	    "FROM ra_subscriber_sessions AS s JOIN ra_subscriber_creds AS c "
 	    "ON c.id = s.cred_id WHERE s.token_hash = ?1")) == NULL)
@@ -456,7 +433,7 @@ store_subscriber_session_touch(struct store *st, const unsigned char hash[32],
 {
 	sqlite3_stmt *stmt;
 
-	if ((stmt = rr_prepare(st, "UPDATE ra_subscriber_sessions SET "
+	if ((stmt = sq_prepare(st, "UPDATE ra_subscriber_sessions SET "
 	    "last_seen = ?2 WHERE token_hash = ?1")) == NULL)
 		return 0;
 	if (sqlite3_bind_blob(stmt, 1, hash, 32, SQLITE_STATIC) != SQLITE_OK ||
@@ -473,7 +450,7 @@ store_subscriber_session_delete(struct store *st, const unsigned char hash[32])
 	sqlite3_stmt *stmt;
 	int ok = 0;
 
-	if ((stmt = rr_prepare(st, "DELETE FROM ra_subscriber_sessions "
+	if ((stmt = sq_prepare(st, "DELETE FROM ra_subscriber_sessions "
 	    "WHERE token_hash = ?1")) == NULL)
 		return 0;
 	if (sqlite3_bind_blob(stmt, 1, hash, 32, SQLITE_STATIC) == SQLITE_OK)
@@ -488,7 +465,7 @@ store_subscriber_session_purge(struct store *st, int64_t now)
 	sqlite3_stmt *stmt;
 	int ok = 0;
 
-	if ((stmt = rr_prepare(st, "DELETE FROM ra_subscriber_sessions "
+	if ((stmt = sq_prepare(st, "DELETE FROM ra_subscriber_sessions "
 	    "WHERE expires_at <= ?1")) == NULL)
 		return 0;
 	if (rr_int(stmt, 1, now))
@@ -529,15 +506,15 @@ store_revreq_insert(struct store *st, const struct store_revreq *r,
 	    !rr_text_ok("grounds", r->grounds, 0) ||
 	    r->kind >= STORE_REVREQ_KIND_MAX)
 		return 0;
-	if ((stmt = rr_prepare(st, "INSERT INTO ra_revocation_requests "
+	if ((stmt = sq_prepare(st, "INSERT INTO ra_revocation_requests "
 	    "(issuer, serial, requester_kind, requester, org, reason, "
 	    "grounds, report_id, requested_at) VALUES (?1, ?2, ?3, ?4, ?5, "
 	    "?6, ?7, ?8, ?9)")) == NULL)
 		return 0;
-	if (rr_text(stmt, 1, r->issuer) && rr_text(stmt, 2, r->serial) &&
-	    rr_text(stmt, 3, rr_kind_names[r->kind]) &&
-	    rr_text(stmt, 4, r->requester) && rr_text(stmt, 5, r->org) &&
-	    rr_int(stmt, 6, r->reason) && rr_text(stmt, 7, r->grounds) &&
+	if (sq_text(stmt, 1, r->issuer) && sq_text(stmt, 2, r->serial) &&
+	    sq_text(stmt, 3, rr_kind_names[r->kind]) &&
+	    sq_text(stmt, 4, r->requester) && sq_text(stmt, 5, r->org) &&
+	    rr_int(stmt, 6, r->reason) && sq_text(stmt, 7, r->grounds) &&
 	    (r->report_id > 0 ? rr_int(stmt, 8, r->report_id) :
 	    sqlite3_bind_null(stmt, 8) == SQLITE_OK) &&
 	    rr_int(stmt, 9, r->requested_at) &&
@@ -557,13 +534,13 @@ store_revreq_finish(struct store *st, int64_t id,
 	if (state == STORE_REVREQ_PENDING || state >= STORE_REVREQ_STATE_MAX ||
 	    !rr_text_ok("by", by, 0) || !rr_text_ok("note", note, 1))
 		return 0;
-	if ((stmt = rr_prepare(st, "UPDATE ra_revocation_requests SET "
+	if ((stmt = sq_prepare(st, "UPDATE ra_revocation_requests SET "
 	    "state = ?2, decided_by = ?3, decided_at = ?4, outcome_note = ?5 "
 	    "WHERE id = ?1 AND state = 'pending'")) == NULL)
 		return 0;
-	if (!rr_int(stmt, 1, id) || !rr_text(stmt, 2, rr_state_names[state]) ||
-	    !rr_text(stmt, 3, by) || !rr_int(stmt, 4, at) ||
-	    !rr_text(stmt, 5, note)) {
+	if (!rr_int(stmt, 1, id) || !sq_text(stmt, 2, rr_state_names[state]) ||
+	    !sq_text(stmt, 3, by) || !rr_int(stmt, 4, at) ||
+	    !sq_text(stmt, 5, note)) {
 		sqlite3_finalize(stmt);
 		return 0;
 	}
@@ -614,7 +591,7 @@ store_revreq_each(struct store *st, int64_t limit, store_revreq_fn fn,
 	sqlite3_stmt *stmt;
 	int rc, ok = 1;
 
-	if ((stmt = rr_prepare(st, "SELECT id, issuer, serial, "
+	if ((stmt = sq_prepare(st, "SELECT id, issuer, serial, "
 	    "requester_kind, requester, org, reason, grounds, state, "
 	    "report_id, requested_at, decided_by, decided_at, outcome_note "
 	    "FROM ra_revocation_requests ORDER BY id DESC LIMIT ?1")) == NULL)
@@ -672,16 +649,16 @@ store_report_insert(struct store *st, const struct store_report *r,
 	    !rr_text_ok("source", r->source, 0) ||
 	    r->kind >= STORE_REPORT_KIND_MAX)
 		return 0;
-	if ((stmt = rr_prepare(st, "INSERT INTO ra_problem_reports (issuer, "
+	if ((stmt = sq_prepare(st, "INSERT INTO ra_problem_reports (issuer, "
 	    "serial, kind, description, contact, proof, source, received_at, "
 	    "report_due_at, revoke_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 	    "?8, ?9, ?10)")) == NULL)
 		return 0;
-	if (rr_text(stmt, 1, r->issuer) && rr_text(stmt, 2, r->serial) &&
-	    rr_text(stmt, 3, rp_kind_names[r->kind]) &&
-	    rr_text(stmt, 4, r->description) && rr_text(stmt, 5, r->contact) &&
-	    rr_text(stmt, 6, r->proof_verified ? "verified" : "none") &&
-	    rr_text(stmt, 7, r->source) && rr_int(stmt, 8, r->received_at) &&
+	if (sq_text(stmt, 1, r->issuer) && sq_text(stmt, 2, r->serial) &&
+	    sq_text(stmt, 3, rp_kind_names[r->kind]) &&
+	    sq_text(stmt, 4, r->description) && sq_text(stmt, 5, r->contact) &&
+	    sq_text(stmt, 6, r->proof_verified ? "verified" : "none") &&
+	    sq_text(stmt, 7, r->source) && rr_int(stmt, 8, r->received_at) &&
 	    rr_int(stmt, 9, r->report_due_at) && rr_int(stmt, 10, r->revoke_by) &&
 	    (ok = rr_done(st, stmt, "problem report", NULL)))
 		*id = sqlite3_last_insert_rowid(store_sqlite_handle(st));
@@ -742,7 +719,7 @@ store_report_get(struct store *st, int64_t id, struct store_report **out)
 	int rc, ok = 0;
 
 	*out = NULL;
-	if ((stmt = rr_prepare(st, "SELECT " RP_COLUMNS "WHERE id = ?1")) ==
+	if ((stmt = sq_prepare(st, "SELECT " RP_COLUMNS "WHERE id = ?1")) ==
 	    NULL)
 		return 0;
 	if (rr_int(stmt, 1, id)) {
@@ -767,7 +744,7 @@ store_report_each(struct store *st, int pending_only, int64_t limit,
 	sqlite3_stmt *stmt;
 	int rc, ok = 1;
 
-	if ((stmt = rr_prepare(st, "SELECT " RP_COLUMNS "WHERE ?1 = 0 OR "
+	if ((stmt = sq_prepare(st, "SELECT " RP_COLUMNS "WHERE ?1 = 0 OR "
 	    "state = 'pending' ORDER BY id LIMIT ?2")) == NULL)
 		return 0;
 	if (!rr_int(stmt, 1, pending_only ? 1 : 0) || !rr_int(stmt, 2, limit)) {
@@ -803,15 +780,15 @@ store_report_decide(struct store *st, int64_t id,
 	if (state == STORE_REPORT_PENDING || state >= STORE_REPORT_STATE_MAX ||
 	    !rr_text_ok("by", by, 0) || !rr_text_ok("note", note, 1))
 		return 0;
-	if ((stmt = rr_prepare(st, "UPDATE ra_problem_reports SET state = ?2, "
+	if ((stmt = sq_prepare(st, "UPDATE ra_problem_reports SET state = ?2, "
 	    "reason = ?3, decided_by = ?4, decided_at = ?5, decision_note = "
 	    "?6 WHERE id = ?1 AND state = 'pending'")) == NULL)
 		return 0;
-	if (rr_int(stmt, 1, id) && rr_text(stmt, 2, rp_state_names[state]) &&
+	if (rr_int(stmt, 1, id) && sq_text(stmt, 2, rp_state_names[state]) &&
 	    (reason >= 0 ? rr_int(stmt, 3, reason) :
 	    sqlite3_bind_null(stmt, 3) == SQLITE_OK) &&
-	    rr_text(stmt, 4, by) && rr_int(stmt, 5, at) &&
-	    rr_text(stmt, 6, note))
+	    sq_text(stmt, 4, by) && rr_int(stmt, 5, at) &&
+	    sq_text(stmt, 6, note))
 		ok = rr_done(st, stmt, "problem report", &changes);
 	sqlite3_finalize(stmt);
 	*changed = changes == 1;

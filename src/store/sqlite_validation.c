@@ -22,29 +22,6 @@
 	"coalesce(sent_at, 0), coalesce(completed_at, 0), expires_at, "	\
 	"state, outcome, attempts FROM ra_validations "
 
-static sqlite3_stmt *
-v_prepare(struct store *st, const char *sql)
-{
-	sqlite3 *db = store_sqlite_handle(st);
-	sqlite3_stmt *stmt = NULL;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		log_error("store: cannot prepare validation statement: %s",
-		    sqlite3_errmsg(db));
-		return NULL;
-	}
-	return stmt;
-}
-
-static int
-v_text(sqlite3_stmt *stmt, int i, const char *text)
-{
-	if (text == NULL)
-		return sqlite3_bind_null(stmt, i) == SQLITE_OK;
-	return sqlite3_bind_text(stmt, i, text, -1, SQLITE_STATIC) ==
-	    SQLITE_OK;
-}
-
 static char *
 v_col(sqlite3_stmt *stmt, int col)
 {
@@ -132,31 +109,31 @@ store_validation_insert(struct store *st, const struct store_validation *v)
 	sqlite3_stmt *stmt;
 	int ok;
 
-	stmt = v_prepare(st, "INSERT INTO ra_validations (id, method, "
+	stmt = sq_prepare(st, "INSERT INTO ra_validations (id, method, "
 	    "requirement, email, domain, target, evidence, evidence_ref, "
 	    "value_hash, started_by, created_at, sent_at, completed_at, "
 	    "expires_at, state, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, ?, ?, ?)");
 	if (stmt == NULL)
 		return 0;
-	ok = v_text(stmt, 1, v->id) && v_text(stmt, 2, v->method) &&
-	    v_text(stmt, 3, v->requirement) && v_text(stmt, 4, v->email) &&
-	    v_text(stmt, 5, v->domain) &&
-	    v_text(stmt, 6, v->target != NULL ? v->target : "") &&
-	    v_text(stmt, 7, v->evidence != NULL ? v->evidence : "") &&
-	    v_text(stmt, 8, v->evidence_ref != NULL ? v->evidence_ref : "") &&
+	ok = sq_text(stmt, 1, v->id) && sq_text(stmt, 2, v->method) &&
+	    sq_text(stmt, 3, v->requirement) && sq_text(stmt, 4, v->email) &&
+	    sq_text(stmt, 5, v->domain) &&
+	    sq_text(stmt, 6, v->target != NULL ? v->target : "") &&
+	    sq_text(stmt, 7, v->evidence != NULL ? v->evidence : "") &&
+	    sq_text(stmt, 8, v->evidence_ref != NULL ? v->evidence_ref : "") &&
 	    (v->has_value ? sqlite3_bind_blob(stmt, 9, v->value_hash,
 	    STORE_VALIDATION_HASH_LEN, SQLITE_STATIC) :
 	    sqlite3_bind_null(stmt, 9)) == SQLITE_OK &&
-	    v_text(stmt, 10, v->started_by) &&
+	    sq_text(stmt, 10, v->started_by) &&
 	    sqlite3_bind_int64(stmt, 11, v->created_at) == SQLITE_OK &&
 	    (v->sent_at != 0 ? sqlite3_bind_int64(stmt, 12, v->sent_at) :
 	    sqlite3_bind_null(stmt, 12)) == SQLITE_OK &&
 	    (v->completed_at != 0 ? sqlite3_bind_int64(stmt, 13,
 	    v->completed_at) : sqlite3_bind_null(stmt, 13)) == SQLITE_OK &&
 	    sqlite3_bind_int64(stmt, 14, v->expires_at) == SQLITE_OK &&
-	    v_text(stmt, 15, v->state) &&
-	    v_text(stmt, 16, v->outcome != NULL ? v->outcome : "");
+	    sq_text(stmt, 15, v->state) &&
+	    sq_text(stmt, 16, v->outcome != NULL ? v->outcome : "");
 	if (ok && sqlite3_step(stmt) != SQLITE_DONE) {
 		log_error("store: validation %s: %s", v->id,
 		    sqlite3_errmsg(store_sqlite_handle(st)));
@@ -170,10 +147,10 @@ int
 store_validation_get(struct store *st, const char *id,
     struct store_validation **out)
 {
-	sqlite3_stmt *stmt = v_prepare(st, "SELECT " V_COLUMNS
+	sqlite3_stmt *stmt = sq_prepare(st, "SELECT " V_COLUMNS
 	    "WHERE id = ?");
 
-	if (stmt != NULL && !v_text(stmt, 1, id)) {
+	if (stmt != NULL && !sq_text(stmt, 1, id)) {
 		sqlite3_finalize(stmt);
 		stmt = NULL;
 	}
@@ -185,7 +162,7 @@ store_validation_by_hash(struct store *st,
     const unsigned char hash[STORE_VALIDATION_HASH_LEN],
     struct store_validation **out)
 {
-	sqlite3_stmt *stmt = v_prepare(st, "SELECT " V_COLUMNS
+	sqlite3_stmt *stmt = sq_prepare(st, "SELECT " V_COLUMNS
 	    "WHERE value_hash = ?");
 
 	if (stmt != NULL && sqlite3_bind_blob(stmt, 1, hash,
@@ -205,7 +182,7 @@ store_validation_move(struct store *st, const char *id, const char *state,
 	int ok;
 
 	*changed = 0;
-	stmt = v_prepare(st, "UPDATE ra_validations SET state = ?1, "
+	stmt = sq_prepare(st, "UPDATE ra_validations SET state = ?1, "
 	    "outcome = ?3, "
 	    "sent_at = CASE WHEN ?1 = 'sent' THEN ?2 ELSE sent_at END, "
 	    "completed_at = CASE WHEN ?1 = 'completed' THEN ?2 "
@@ -214,10 +191,10 @@ store_validation_move(struct store *st, const char *id, const char *state,
 	    "AND (?5 = 0 OR expires_at > ?2)");
 	if (stmt == NULL)
 		return 0;
-	ok = v_text(stmt, 1, state) &&
+	ok = sq_text(stmt, 1, state) &&
 	    sqlite3_bind_int64(stmt, 2, at) == SQLITE_OK &&
-	    v_text(stmt, 3, outcome != NULL ? outcome : "") &&
-	    v_text(stmt, 4, id) &&
+	    sq_text(stmt, 3, outcome != NULL ? outcome : "") &&
+	    sq_text(stmt, 4, id) &&
 	    sqlite3_bind_int(stmt, 5, need_live) == SQLITE_OK;
 	if (ok && sqlite3_step(stmt) != SQLITE_DONE) {
 		log_error("store: validation %s: %s", id, sqlite3_errmsg(db));
@@ -236,12 +213,12 @@ store_validation_attempt(struct store *st, const char *id,
 	sqlite3_stmt *stmt;
 	int ok;
 
-	stmt = v_prepare(st, "UPDATE ra_validations SET attempts = "
+	stmt = sq_prepare(st, "UPDATE ra_validations SET attempts = "
 	    "attempts + 1, outcome = ? WHERE id = ? AND state IN "
 	    "('pending', 'sent')");
 	if (stmt == NULL)
 		return 0;
-	ok = v_text(stmt, 1, outcome) && v_text(stmt, 2, id) &&
+	ok = sq_text(stmt, 1, outcome) && sq_text(stmt, 2, id) &&
 	    sqlite3_step(stmt) == SQLITE_DONE;
 	if (!ok)
 		log_error("store: validation %s: %s", id,
@@ -257,14 +234,14 @@ store_validation_current(struct store *st, const char *email,
 {
 	sqlite3_stmt *stmt;
 
-	stmt = v_prepare(st, "SELECT " V_COLUMNS "WHERE state = 'completed' "
+	stmt = sq_prepare(st, "SELECT " V_COLUMNS "WHERE state = 'completed' "
 	    "AND created_at <= ?5 AND completed_at <= ?5 AND ("
 	    "(method = 'mailbox' AND email = ?1 AND created_at >= ?2) OR "
 	    "(method != 'mailbox' AND domain = ?3 AND created_at >= ?4)) "
 	    "ORDER BY completed_at DESC, id LIMIT 1");
-	if (stmt != NULL && !(v_text(stmt, 1, email) &&
+	if (stmt != NULL && !(sq_text(stmt, 1, email) &&
 	    sqlite3_bind_int64(stmt, 2, mailbox_since) == SQLITE_OK &&
-	    v_text(stmt, 3, domain) &&
+	    sq_text(stmt, 3, domain) &&
 	    sqlite3_bind_int64(stmt, 4, domain_since) == SQLITE_OK &&
 	    sqlite3_bind_int64(stmt, 5, now) == SQLITE_OK)) {
 		sqlite3_finalize(stmt);
@@ -281,7 +258,7 @@ store_validation_each(struct store *st, int64_t limit,
 	sqlite3_stmt *stmt;
 	int rc = SQLITE_DONE, ok = 1;
 
-	stmt = v_prepare(st, "SELECT " V_COLUMNS
+	stmt = sq_prepare(st, "SELECT " V_COLUMNS
 	    "ORDER BY created_at DESC, id LIMIT ?");
 	if (stmt == NULL)
 		return 0;

@@ -136,6 +136,18 @@ int sqlite_audit_purge(struct store *, int64_t);
  */
 struct sqlite3 *store_sqlite_handle(struct store *st);
 
+/*
+ * Shared by the SQLite files (sqlite_util.c): a statement prepared on st's
+ * connection (NULL, logged, on failure); text bound (NULL binds SQL NULL);
+ * a blob bound (NULL or empty binds SQL NULL).
+ */
+struct sqlite3_stmt;
+struct sqlite3_stmt *sq_prepare(struct store *st, const char *sql);
+int sq_text(struct sqlite3_stmt *stmt, int i,
+    const char *text);
+int sq_blob(struct sqlite3_stmt *stmt, int i, const void *p,
+    size_t len);
+
 /* Backup, check and clock operations of the SQLite back end (sqlite_backup.c). */
 int store_sqlite_counter_advance(struct store *st, const char *name,
     int64_t floor, int64_t *value);
